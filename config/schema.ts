@@ -1,0 +1,369 @@
+import { z } from "zod";
+import { AWS_REGIONS, COGNITO_RESERVED_DOMAIN_WORDS, LOG_RETENTION_DAYS } from "./aws";
+
+// Every custom message states the expected form; the formatter adds the field path and the bad value.
+
+const region = z.string().refine((r) => (AWS_REGIONS as readonly string[]).includes(r), {
+  error: "expected an AWS region code such as eu-west-1",
+});
+
+const awsAccountId = z.string().regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id" });
+
+const dnsLabel = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+const domainName = z
+  .string()
+  .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    error: "expected a lowercase DNS domain such as acme.example",
+  });
+
+const email = z.email({ error: "expected an email address such as ops@acme.example" });
+
+const httpsUrl = z.url({ protocol: /^https$/, error: "expected an https:// URL" });
+
+/** IdC SAML 2.0 issuer: `https://<region>.signin.aws.amazon.com/platform/saml/d-xxxxxxxxxx`. */
+export const IDC_ISSUER_URL = /^https:\/\/([a-z0-9-]+)\.signin\.aws\.amazon\.com\/platform\/saml\/(d-[0-9a-f]{10})$/;
+/** IdC assertion consumer service: `https://<region>.signin.aws.amazon.com/platform/saml/acs/<uuid>`. */
+export const IDC_ACS_URL =
+  /^https:\/\/([a-z0-9-]+)\.signin\.aws\.amazon\.com\/platform\/saml\/acs\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** ISO-8601 duration between 1 and 12 hours, as IdC permission sets accept. */
+const isoSessionDuration = z
+  .string()
+  .refine(
+    (d) => {
+      const m = /^PT(?:(\d{1,2})H)?(?:(\d{1,3})M)?$/.exec(d);
+      if (!m || (m[1] === undefined && m[2] === undefined)) return false;
+      const minutes = Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
+      return minutes >= 60 && minutes <= 720;
+    },
+    { error: "expected an ISO-8601 duration from PT1H to PT12H, such as PT8H or PT1H30M" },
+  );
+
+/** Go-style duration (`300ms`, `2h45m`), as Cloudflare Access accepts. */
+const goDuration = z.string().regex(/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/, {
+  error: "expected a Go-style duration such as 8h, 30m or 2h45m",
+});
+
+const jsonPolicy = z.union([z.string(), z.record(z.string(), z.unknown())]).transform((value, ctx) => {
+  let doc: unknown = value;
+  if (typeof value === "string") {
+    try {
+      doc = JSON.parse(value);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: `expected an IAM policy JSON document: ${(e as Error).message}` });
+      return z.NEVER;
+    }
+  }
+  const statements = (doc as { Statement?: unknown } | null)?.Statement;
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc) || statements === undefined) {
+    ctx.addIssue({ code: "custom", message: 'expected an IAM policy document with "Version" and "Statement"' });
+    return z.NEVER;
+  }
+  return JSON.stringify(doc);
+});
+
+const customerManagedPolicyRef = z.strictObject({
+  name: z.string().regex(/^[\w+=,.@-]{1,128}$/, { error: "expected an IAM policy name" }),
+  path: z
+    .string()
+    .regex(/^\/(?:[\w+=,.@-]+\/)*$/, { error: "expected an IAM path such as / or /team/" })
+    .default("/"),
+});
+
+const awsManagedPolicyArn = z.string().regex(/^arn:aws(?:-cn|-us-gov)?:iam::aws:policy\/[\w+=,.@/-]+$/, {
+  error: "expected an AWS managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
+});
+
+const permissionSet = z.strictObject({
+  name: z.string().regex(/^[\w+=,.@-]{1,32}$/, {
+    error: "expected 1-32 characters of letters, digits and +=,.@_-",
+  }),
+  description: z.string().min(1).max(700).optional(),
+  sessionDuration: isoSessionDuration.default("PT1H"),
+  relayState: httpsUrl.optional(),
+  managedPolicies: z.array(awsManagedPolicyArn).default([]),
+  customerManagedPolicies: z.array(customerManagedPolicyRef).default([]),
+  inlinePolicy: jsonPolicy.optional(),
+  permissionsBoundary: z
+    .union([
+      z.strictObject({ managedPolicyArn: awsManagedPolicyArn }),
+      z.strictObject({ customerManagedPolicy: customerManagedPolicyRef }),
+    ])
+    .optional(),
+  assignments: z
+    .array(
+      z.strictObject({
+        group: z.string().min(1),
+        accounts: z.array(awsAccountId).min(1, { error: "expected at least one account id" }),
+      }),
+    )
+    .default([]),
+});
+
+const abacKey = z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u, {
+  error: "expected an attribute key of 1-128 letters, digits, spaces and _.:/=+-@",
+});
+
+const identityCenter = z.strictObject({
+  region,
+  issuerUrl: z.string().regex(IDC_ISSUER_URL, {
+    error: "expected https://<region>.signin.aws.amazon.com/platform/saml/d-xxxxxxxxxx (IdC console: issuer URL)",
+  }),
+  acsUrl: z.string().regex(IDC_ACS_URL, {
+    error: "expected https://<region>.signin.aws.amazon.com/platform/saml/acs/<uuid> (IdC console: ACS URL)",
+  }),
+  groups: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[^\s](?:.{0,126}[^\s])?$/u, {
+          error: "expected a group name of 1-128 characters without leading or trailing spaces",
+        }),
+        description: z.string().min(1).max(1024).optional(),
+      }),
+    )
+    .default([]),
+  permissionSets: z.array(permissionSet).default([]),
+  accessControlAttributes: z
+    .record(abacKey, z.string().min(1).max(256, { error: "expected an attribute source of at most 256 characters" }))
+    .default({}),
+});
+
+const attributeMapping = z.record(
+  z.string().regex(/^(?:[a-z_]+|custom:[\w.-]+)$/, { error: "expected a Cognito attribute such as email" }),
+  z.string().min(1),
+);
+
+const providerName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, { error: "expected 1-32 letters, digits and ._- (a Cognito provider name)" })
+  .refine((n) => n.toLowerCase() !== "cognito", { error: "expected a name other than the reserved Cognito" });
+
+const upstreamProvider = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({
+      type: z.literal("oidc"),
+      name: providerName,
+      clientId: z.string().min(1).max(255),
+      issuerUrl: httpsUrl,
+      scopes: z.array(z.string().regex(/^[\w:./-]+$/, { error: "expected an OAuth scope" })).default(["openid", "email", "profile"]),
+      attributeMapping: attributeMapping.default({ email: "email", email_verified: "email_verified", given_name: "given_name", family_name: "family_name" }),
+    }),
+    z.strictObject({
+      type: z.literal("saml"),
+      name: providerName,
+      metadataUrl: httpsUrl,
+      attributeMapping: attributeMapping.default({
+        email: "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+      }),
+    }),
+  ],
+  { error: 'expected an upstream provider with "type": "oidc" or "saml"' },
+);
+
+const cognito = z.strictObject({
+  region,
+  domainPrefix: z
+    .string()
+    .regex(dnsLabel, {
+      error: "expected 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen",
+    })
+    .refine((p) => !COGNITO_RESERVED_DOMAIN_WORDS.some((w) => p.includes(w)), {
+      error: `expected a prefix without the reserved words ${COGNITO_RESERVED_DOMAIN_WORDS.join(", ")}`,
+    }),
+  userPoolTier: z.enum(["ESSENTIALS", "PLUS"], { error: "expected ESSENTIALS or PLUS" }).default("ESSENTIALS"),
+  mfa: z.enum(["OFF", "OPTIONAL", "ON"], { error: "expected OFF, OPTIONAL or ON" }).default("OPTIONAL"),
+  passwordMinimumLength: z
+    .number()
+    .int()
+    .min(12, { error: "expected an integer from 12 to 99" })
+    .max(99, { error: "expected an integer from 12 to 99" })
+    .default(14),
+  upstreamProviders: z.array(upstreamProvider).default([]),
+  provisioning: z
+    .strictObject({
+      requireVerifiedEmail: z.boolean().default(true),
+      onSyncFailure: z.enum(["deny", "allow"], { error: "expected deny or allow" }).default("deny"),
+      groupMap: z.record(z.string().min(1).max(128), z.string().min(1)).default({}),
+      memorySizeMb: z
+        .number()
+        .int()
+        .min(128, { error: "expected an integer from 128 to 10240 (MB)" })
+        .max(10240, { error: "expected an integer from 128 to 10240 (MB)" })
+        .default(512),
+      logRetentionDays: z
+        .number()
+        .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+          error: `expected one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}`,
+        })
+        .default(90),
+    })
+    .prefault({}),
+  monitoring: z
+    .strictObject({
+      durationAlarmMs: z
+        .number()
+        .int()
+        .min(500, { error: "expected milliseconds from 500 to 4000 (below Cognito's 5 s limit)" })
+        .max(4000, { error: "expected milliseconds from 500 to 4000 (below Cognito's 5 s limit)" })
+        .default(3000),
+    })
+    .prefault({}),
+  alarmEmail: email.optional(),
+});
+
+const cloudflare = z.strictObject({
+  accountId: z.string().regex(/^[0-9a-f]{32}$/, { error: "expected a Cloudflare account id (32 lowercase hex characters)" }),
+  teamName: z.string().regex(dnsLabel, {
+    error: "expected the Zero Trust team name: 1-63 lowercase letters, digits and hyphens (<team>.cloudflareaccess.com)",
+  }),
+  appName: z.string().min(1).max(255).default("AWS IAM Identity Center"),
+  sessionDuration: goDuration.default("8h"),
+  access: z
+    .strictObject({
+      emailDomains: z.array(domainName).default([]),
+      emails: z.array(email).default([]),
+      groups: z
+        .array(z.uuid({ error: "expected a Cloudflare Access group id (UUID)" }))
+        .default([]),
+    })
+    .refine((a) => a.emailDomains.length + a.emails.length + a.groups.length > 0, {
+      error: "expected at least one of emailDomains, emails or groups: otherwise nobody can sign in",
+    }),
+  accessControlAttributes: z
+    .record(abacKey, z.string().regex(/^[\w:.-]{1,128}$/, { error: "expected an OIDC claim name such as department" }))
+    .default({}),
+});
+
+const backend = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({
+      type: z.literal("s3"),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name" }),
+      region,
+      keyPrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9!_.*'()-]+(?:\/[A-Za-z0-9!_.*'()-]+)*$/, {
+          error: "expected a key prefix such as idc-oidc-bridge (no leading or trailing /)",
+        })
+        .default("idc-oidc-bridge"),
+      kmsKeyId: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key|alias)\/[\w/-]+$/, {
+          error: "expected a KMS key or alias ARN",
+        })
+        .optional(),
+      dynamodbTable: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: "expected a DynamoDB table name" })
+        .optional(),
+    }),
+    z.strictObject({ type: z.literal("local") }),
+    z.strictObject({
+      type: z.literal("cloud"),
+      organization: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { error: "expected an HCP Terraform organization name" }),
+      workspacePrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{0,60}$/, { error: "expected letters, digits, _ and - (a workspace name prefix)" })
+        .default(""),
+      hostname: z.string().regex(/^[a-z0-9.-]+$/, { error: "expected a hostname such as app.terraform.io" }).optional(),
+    }),
+  ],
+  { error: 'expected a backend with "type": "s3", "local" or "cloud"' },
+);
+
+export const bridgeConfigSchema = z
+  .strictObject({
+    environment: z.string().regex(/^[a-z](?:[a-z0-9-]{0,14}[a-z0-9])?$/, {
+      error: "expected 1-16 lowercase letters, digits and hyphens, starting with a letter (e.g. prod)",
+    }),
+    tags: z
+      .record(
+        z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u, { error: "expected an AWS tag key" }),
+        z.string().max(256, { error: "expected a tag value of at most 256 characters" }),
+      )
+      .default({}),
+    backend,
+    identityCenter,
+    cognito,
+    cloudflare,
+  })
+  // Cross-field checks run even when fields failed, so one run reports every problem.
+  .superRefine((c, ctx) => crossFieldChecks(c as DeepPartial<typeof c>, ctx), { when: () => true });
+
+type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+function crossFieldChecks(c: DeepPartial<z.output<typeof bridgeConfigSchema>>, ctx: z.RefinementCtx) {
+  const ic = c.identityCenter ?? {};
+  const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+  for (const [field, pattern] of [
+    ["issuerUrl", IDC_ISSUER_URL],
+    ["acsUrl", IDC_ACS_URL],
+  ] as const) {
+    const urlRegion = pattern.exec(String(ic[field]))?.[1];
+    if (urlRegion && typeof ic.region === "string" && urlRegion !== ic.region) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["identityCenter", field],
+        message: `expected the region in the URL to be identityCenter.region (${ic.region})`,
+      });
+    }
+  }
+  const groupNames = list(ic.groups).map((g) => g?.name);
+  const known = `one of identityCenter.groups: ${groupNames.join(", ") || "(none declared)"}`;
+  reportDuplicates(groupNames, ["identityCenter", "groups"], "name", ctx);
+  reportDuplicates(
+    list(ic.permissionSets).map((p) => p?.name),
+    ["identityCenter", "permissionSets"],
+    "name",
+    ctx,
+  );
+  reportDuplicates(
+    list(c.cognito?.upstreamProviders).map((p) => p?.name),
+    ["cognito", "upstreamProviders"],
+    "name",
+    ctx,
+  );
+  list(ic.permissionSets).forEach((ps, i) =>
+    list(ps?.assignments).forEach((a, j) => {
+      if (typeof a?.group === "string" && !groupNames.includes(a.group)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["identityCenter", "permissionSets", i, "assignments", j, "group"],
+          message: `expected ${known}`,
+        });
+      }
+    }),
+  );
+  const groupMap = c.cognito?.provisioning?.groupMap;
+  for (const [cognitoGroup, idcGroup] of Object.entries(groupMap && typeof groupMap === "object" ? groupMap : {})) {
+    if (typeof idcGroup === "string" && !groupNames.includes(idcGroup)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cognito", "provisioning", "groupMap", cognitoGroup],
+        message: `expected ${known}`,
+      });
+    }
+  }
+}
+
+function reportDuplicates(values: (string | undefined)[], path: (string | number)[], field: string, ctx: z.RefinementCtx) {
+  values.forEach((v, i) => {
+    if (v !== undefined && values.indexOf(v) !== i) {
+      ctx.addIssue({ code: "custom", path: [...path, i, field], message: `expected a unique ${field}` });
+    }
+  });
+}
+
+/** The validated config, with defaults filled in. */
+export type BridgeConfig = z.output<typeof bridgeConfigSchema>;
+/** The config as written in JSON. */
+export type BridgeConfigInput = z.input<typeof bridgeConfigSchema>;
+export type BackendConfig = BridgeConfig["backend"];
+export type IdentityCenterConfig = BridgeConfig["identityCenter"];
+export type PermissionSetConfig = IdentityCenterConfig["permissionSets"][number];
+export type CognitoConfig = BridgeConfig["cognito"];
+export type UpstreamProviderConfig = CognitoConfig["upstreamProviders"][number];
+export type CloudflareConfig = BridgeConfig["cloudflare"];

@@ -1,0 +1,22 @@
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { ConfigError, loadConfig, resolveConfigPath } from "./config";
+import { buildStacks } from "./stacks";
+
+// The only place that reads the environment and files: everything below gets typed values.
+const configPath = resolveConfigPath(process.env);
+const bundleDir = path.join(__dirname, "dist", "lambda", "pre-token-generation");
+
+try {
+  const config = loadConfig(configPath);
+  if (!existsSync(path.join(bundleDir, "index.js"))) {
+    throw new Error(`The JIT Lambda bundle ${path.relative(process.cwd(), bundleDir)}/index.js is missing: run \`npm run build:lambda\` (npm run synth does it for you).`);
+  }
+  const app = new App();
+  buildStacks(app, config, { preTokenGenerationBundleDir: bundleDir, projectRoot: __dirname });
+  app.synth();
+} catch (e) {
+  console.error(e instanceof ConfigError ? e.message : `Synth failed: ${(e as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,42 @@
+import { ZeroTrustAccessIdentityProvider } from "@cdktf/provider-cloudflare/lib/zero-trust-access-identity-provider";
+import { Construct } from "constructs";
+
+export interface CognitoLoginMethodProps {
+  readonly accountId: string;
+  readonly name: string;
+  readonly clientId: string;
+  /** A Terraform expression (read from Secrets Manager at plan time), never a literal. */
+  readonly clientSecret: string;
+  readonly authorizationUrl: string;
+  readonly tokenUrl: string;
+  readonly jwksUrl: string;
+}
+
+/** Claims Cloudflare copies from Cognito's ID token into the Access identity (and so into SAML attributes). */
+export const COGNITO_CLAIMS = ["email_verified", "given_name", "family_name", "identity_store_user_id"] as const;
+
+/** The Cloudflare Access login method that authenticates people against Cognito (OIDC, code + PKCE). */
+export class CognitoLoginMethod extends Construct {
+  public readonly id: string;
+
+  constructor(scope: Construct, id: string, props: CognitoLoginMethodProps) {
+    super(scope, id);
+    const idp = new ZeroTrustAccessIdentityProvider(this, "identity-provider", {
+      accountId: props.accountId,
+      name: props.name,
+      type: "oidc",
+      config: {
+        clientId: props.clientId,
+        clientSecret: props.clientSecret,
+        authUrl: props.authorizationUrl,
+        tokenUrl: props.tokenUrl,
+        certsUrl: props.jwksUrl,
+        scopes: ["openid", "email", "profile"],
+        emailClaimName: "email",
+        claims: [...COGNITO_CLAIMS],
+        pkceEnabled: true,
+      },
+    });
+    this.id = idp.id;
+  }
+}

@@ -1,0 +1,122 @@
+import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { CognitoConfig } from "../../config";
+import { DEFAULT_METRICS_NAMESPACE } from "../../lambda-src/pre-token-generation/metric-names";
+import { configureBackend, type StateSettings } from "../backend";
+import { ClientCredentialsSecret } from "./client-secret";
+import { PreTokenGenerationMonitoring } from "./monitoring";
+import { PreTokenGenerationFunction } from "./pre-token-generation-function";
+import { CloudflareAppClient, UserPool } from "./user-pool";
+
+export { ClientCredentialsSecret, CloudflareAppClient, PreTokenGenerationFunction, PreTokenGenerationMonitoring, UserPool };
+export { identityStoreStatements, PRE_TOKEN_GENERATION_TIMEOUT_SECONDS } from "./pre-token-generation-function";
+export { upstreamSecretVariable } from "./user-pool";
+
+/** What the cognito stack needs from the identity-center stack. */
+export interface IdentityStoreRef {
+  readonly identityStoreId: string;
+  readonly identityStoreArn: string;
+  readonly region: string;
+  /** IdC group name → Identity Store group id. */
+  readonly groupIds: Readonly<Record<string, string>>;
+}
+
+export interface CognitoStackProps {
+  readonly state: StateSettings;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly environment: string;
+  readonly cognito: CognitoConfig;
+  readonly cloudflareTeamName: string;
+  readonly identityStore: IdentityStoreRef;
+  /** Directory of the built JIT Lambda bundle (`npm run build:lambda`). */
+  readonly preTokenGenerationBundleDir: string;
+}
+
+/** Second in apply order: the user pool, the Cloudflare app client and the JIT Lambda with its monitoring. */
+export class CognitoStack extends TerraformStack {
+  public readonly issuerUrl: string;
+  public readonly authorizationUrl: string;
+  public readonly tokenUrl: string;
+  public readonly jwksUrl: string;
+  public readonly clientId: string;
+  /** ARN of the Secrets Manager secret with the client id and secret. */
+  public readonly clientSecretArn: string;
+
+  constructor(scope: Construct, id: string, props: CognitoStackProps) {
+    super(scope, id);
+    configureBackend(this, props.state);
+    const c = props.cognito;
+    new AwsProvider(this, "aws", { region: c.region, defaultTags: [{ tags: { ...props.tags } }] });
+    new ArchiveProvider(this, "archive");
+
+    const name = `${props.environment}-idc-oidc-bridge`;
+    const groupMap = Object.fromEntries(
+      Object.entries(c.provisioning.groupMap).map(([cognitoGroup, idcGroup]) => {
+        const groupId = props.identityStore.groupIds[idcGroup];
+        if (groupId === undefined) {
+          throw new Error(`cognito.provisioning.groupMap.${cognitoGroup}: unknown IdC group "${idcGroup}"`);
+        }
+        return [cognitoGroup, groupId];
+      }),
+    );
+    const metricsNamespace = DEFAULT_METRICS_NAMESPACE;
+    const jit = new PreTokenGenerationFunction(this, "pre-token-generation", {
+      functionName: `${name}-pre-token-generation`,
+      bundleDir: props.preTokenGenerationBundleDir,
+      provisioning: c.provisioning,
+      identityStoreId: props.identityStore.identityStoreId,
+      identityStoreArn: props.identityStore.identityStoreArn,
+      identityStoreRegion: props.identityStore.region,
+      groupMap,
+      metricsNamespace,
+    });
+    const pool = new UserPool(this, "user-pool", { name, cognito: c, preTokenGenerationArn: jit.arn });
+    jit.allowInvocationFrom(pool.arn);
+    new PreTokenGenerationMonitoring(this, "monitoring", {
+      functionName: jit.functionName,
+      region: c.region,
+      metricsNamespace,
+      durationAlarmMs: c.monitoring.durationAlarmMs,
+      alarmEmail: c.alarmEmail,
+      topicName: `${name}-alarms`,
+    });
+    const appClient = new CloudflareAppClient(this, "cloudflare-client", {
+      userPoolId: pool.id,
+      teamName: props.cloudflareTeamName,
+      identityProviderNames: pool.identityProviderNames,
+    });
+    const secret = new ClientCredentialsSecret(this, "client-credentials", {
+      name: `${name}/cloudflare-access-client`,
+      clientId: appClient.client.id,
+      clientSecret: appClient.client.clientSecret,
+    });
+
+    this.issuerUrl = pool.issuerUrl;
+    this.authorizationUrl = `${pool.domainUrl}/oauth2/authorize`;
+    this.tokenUrl = `${pool.domainUrl}/oauth2/token`;
+    this.jwksUrl = `${pool.issuerUrl}/.well-known/jwks.json`;
+    this.clientId = appClient.client.id;
+    this.clientSecretArn = secret.arn;
+
+    const outputs: [string, string, string][] = [
+      ["user_pool_id", pool.id, "Cognito user pool id."],
+      ["issuer_url", this.issuerUrl, "OIDC issuer of the user pool."],
+      ["authorization_url", this.authorizationUrl, "OIDC authorization endpoint (hosted domain)."],
+      ["token_url", this.tokenUrl, "OIDC token endpoint (hosted domain)."],
+      ["jwks_url", this.jwksUrl, "JSON Web Key Set of the user pool."],
+      ["client_id", this.clientId, "App client id used by Cloudflare Access."],
+      ["client_secret_arn", this.clientSecretArn, "Secrets Manager secret with the app client id and secret."],
+      ["pre_token_generation_function", jit.functionName, "JIT provisioning Lambda."],
+    ];
+    for (const [outputId, value, description] of outputs) {
+      new TerraformOutput(this, outputId, { value, description });
+    }
+    new TerraformOutput(this, "client_secret", {
+      value: appClient.client.clientSecret,
+      sensitive: true,
+      description: "App client secret (sensitive: `cdktf output` hides it; prefer the Secrets Manager secret).",
+    });
+  }
+}

@@ -1,0 +1,145 @@
+import { CognitoIdentityProvider } from "@cdktf/provider-aws/lib/cognito-identity-provider";
+import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
+import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
+import { TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import type { CognitoConfig, UpstreamProviderConfig } from "../../config";
+import { idFromName } from "../naming";
+
+export interface UserPoolProps {
+  readonly name: string;
+  readonly cognito: CognitoConfig;
+  /** The Lambda that Cognito calls before issuing tokens (Pre Token Generation V2). */
+  readonly preTokenGenerationArn: string;
+}
+
+/** The user pool people sign in to, its hosted domain and any upstream identity providers. */
+export class UserPool extends Construct {
+  public readonly pool: CognitoUserPool;
+  public readonly arn: string;
+  public readonly id: string;
+  /** OIDC issuer: `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
+  public readonly issuerUrl: string;
+  /** Hosted domain base URL: `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  public readonly domainUrl: string;
+  /** Names to list in an app client's supported identity providers. */
+  public readonly identityProviderNames: string[];
+
+  constructor(scope: Construct, id: string, props: UserPoolProps) {
+    super(scope, id);
+    const c = props.cognito;
+    this.pool = new CognitoUserPool(this, "pool", {
+      name: props.name,
+      // Pre Token Generation V2 (access-token claims) needs Essentials or Plus.
+      userPoolTier: c.userPoolTier,
+      usernameAttributes: ["email"],
+      usernameConfiguration: { caseSensitive: false },
+      autoVerifiedAttributes: ["email"],
+      adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+      deletionProtection: "ACTIVE",
+      passwordPolicy: {
+        minimumLength: c.passwordMinimumLength,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireNumbers: true,
+        requireSymbols: true,
+        temporaryPasswordValidityDays: 3,
+      },
+      mfaConfiguration: c.mfa,
+      softwareTokenMfaConfiguration: c.mfa === "OFF" ? undefined : { enabled: true },
+      accountRecoverySetting: { recoveryMechanism: [{ name: "verified_email", priority: 1 }] },
+      lambdaConfig: {
+        preTokenGenerationConfig: { lambdaArn: props.preTokenGenerationArn, lambdaVersion: "V2_0" },
+      },
+    });
+    this.arn = this.pool.arn;
+    this.id = this.pool.id;
+    this.issuerUrl = `https://${this.pool.endpoint}`;
+
+    const domain = new CognitoUserPoolDomain(this, "domain", { domain: c.domainPrefix, userPoolId: this.pool.id });
+    this.domainUrl = `https://${domain.domain}.auth.${c.region}.amazoncognito.com`;
+
+    this.identityProviderNames = [
+      "COGNITO",
+      ...c.upstreamProviders.map((p) => new UpstreamIdentityProvider(this, idFromName(p.name), p, this.pool.id).name),
+    ];
+  }
+}
+
+/** An upstream OIDC or SAML IdP federated into the pool; OIDC client secrets come from `TF_VAR_…`. */
+class UpstreamIdentityProvider extends Construct {
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, p: UpstreamProviderConfig, userPoolId: string) {
+    super(scope, id);
+    let details: Record<string, string>;
+    if (p.type === "oidc") {
+      const envName = upstreamSecretVariable(p.name);
+      const clientSecret = new TerraformVariable(this, "client_secret", {
+        type: "string",
+        sensitive: true,
+        nullable: false,
+        description: `Client secret of the upstream OIDC provider ${p.name} (set ${envName}).`,
+      });
+      // A stable variable name users can set as TF_VAR_<name>, whatever construct path it sits at.
+      clientSecret.overrideLogicalId(envName.slice("TF_VAR_".length));
+      details = {
+        client_id: p.clientId,
+        client_secret: clientSecret.stringValue,
+        oidc_issuer: p.issuerUrl,
+        authorize_scopes: p.scopes.join(" "),
+        attributes_request_method: "GET",
+      };
+    } else {
+      details = { MetadataURL: p.metadataUrl };
+    }
+    const provider = new CognitoIdentityProvider(this, "provider", {
+      userPoolId,
+      providerName: p.name,
+      providerType: p.type === "oidc" ? "OIDC" : "SAML",
+      providerDetails: details,
+      attributeMapping: p.attributeMapping,
+    });
+    this.name = provider.providerName;
+  }
+}
+
+/** The environment variable that carries an upstream provider's client secret. */
+export function upstreamSecretVariable(providerName: string): string {
+  return `TF_VAR_upstream_${providerName.toLowerCase().replace(/[^a-z0-9]/g, "_")}_client_secret`;
+}
+
+export interface CloudflareAppClientProps {
+  readonly userPoolId: string;
+  readonly teamName: string;
+  readonly identityProviderNames: string[];
+}
+
+/** Confidential OIDC client for Cloudflare Access: authorization-code flow only, secret generated by Cognito. */
+export class CloudflareAppClient extends Construct {
+  public readonly client: CognitoUserPoolClient;
+
+  constructor(scope: Construct, id: string, props: CloudflareAppClientProps) {
+    super(scope, id);
+    this.client = new CognitoUserPoolClient(this, "client", {
+      name: "cloudflare-access",
+      userPoolId: props.userPoolId,
+      generateSecret: true,
+      allowedOauthFlowsUserPoolClient: true,
+      allowedOauthFlows: ["code"],
+      allowedOauthScopes: ["openid", "email", "profile"],
+      callbackUrls: [`https://${props.teamName}.cloudflareaccess.com/cdn-cgi/access/callback`],
+      supportedIdentityProviders: props.identityProviderNames,
+      // Only the hosted UI signs people in; no direct password grant for this client.
+      explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+      preventUserExistenceErrors: "ENABLED",
+      enableTokenRevocation: true,
+      authSessionValidity: 3,
+      accessTokenValidity: 60,
+      idTokenValidity: 60,
+      refreshTokenValidity: 12,
+      tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "hours" }],
+    });
+  }
+}

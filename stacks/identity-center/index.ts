@@ -1,0 +1,94 @@
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { IdentityCenterConfig } from "../../config";
+import { configureBackend, type StateSettings } from "../backend";
+import { AccessControlAttributes } from "./access-control-attributes";
+import { IdentityStoreGroups } from "./groups";
+import { IdentityCenterInstance } from "./instance";
+import { PermissionSets } from "./permission-sets";
+import { SamlServiceProvider } from "./saml-service-provider";
+
+export { AccessControlAttributes, IdentityCenterInstance, IdentityStoreGroups, PermissionSets, SamlServiceProvider };
+
+export interface IdentityCenterStackProps {
+  readonly state: StateSettings;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly identityCenter: IdentityCenterConfig;
+}
+
+/** First in apply order: the IdC instance, its groups, permission sets and SAML SP settings. */
+export class IdentityCenterStack extends TerraformStack {
+  public readonly region: string;
+  public readonly instanceArn: string;
+  public readonly identityStoreId: string;
+  public readonly identityStoreArn: string;
+  /** Group name → Identity Store group id. */
+  public readonly groupIds: Readonly<Record<string, string>>;
+  public readonly samlServiceProvider: SamlServiceProvider;
+  /** Default AWS access portal URL, derived from the identity store id. */
+  public readonly accessPortalUrl: string;
+
+  constructor(scope: Construct, id: string, props: IdentityCenterStackProps) {
+    super(scope, id);
+    configureBackend(this, props.state);
+    const ic = props.identityCenter;
+    new AwsProvider(this, "aws", { region: ic.region, defaultTags: [{ tags: { ...props.tags } }] });
+
+    const instance = new IdentityCenterInstance(this, "instance");
+    const groups = new IdentityStoreGroups(this, "groups", {
+      identityStoreId: instance.identityStoreId,
+      groups: ic.groups,
+    });
+    new PermissionSets(this, "permission-sets", {
+      instanceArn: instance.instanceArn,
+      permissionSets: ic.permissionSets,
+      groupIds: groups.groupIds,
+    });
+    if (Object.keys(ic.accessControlAttributes).length > 0) {
+      new AccessControlAttributes(this, "access-control-attributes", {
+        instanceArn: instance.instanceArn,
+        attributes: ic.accessControlAttributes,
+      });
+    }
+    this.samlServiceProvider = new SamlServiceProvider(this, "saml-service-provider", {
+      issuerUrl: ic.issuerUrl,
+      acsUrl: ic.acsUrl,
+    });
+
+    this.region = new DataAwsRegion(this, "region").region;
+    this.instanceArn = instance.instanceArn;
+    this.identityStoreId = instance.identityStoreId;
+    this.identityStoreArn = instance.identityStoreArn;
+    this.groupIds = groups.groupIds;
+    this.accessPortalUrl = `https://${instance.identityStoreId}.awsapps.com/start`;
+
+    new TerraformOutput(this, "identity_store_id", {
+      value: instance.identityStoreId,
+      description: "Identity Store id (d-xxxxxxxxxx).",
+      precondition: {
+        // The issuer URL from the console ends in the directory id: catch a config for another instance.
+        condition: Fn.endswith(ic.issuerUrl, instance.identityStoreId),
+        errorMessage: `identityCenter.issuerUrl (${ic.issuerUrl}) does not belong to this account's IAM Identity Center instance: copy it again from Settings → Identity source.`,
+      },
+    });
+    new TerraformOutput(this, "instance_arn", { value: instance.instanceArn, description: "IdC instance ARN." });
+    new TerraformOutput(this, "access_portal_url", {
+      value: this.accessPortalUrl,
+      description: "Default AWS access portal URL (a custom alias, if set in the console, also works).",
+    });
+    new TerraformOutput(this, "saml_issuer_url", {
+      value: this.samlServiceProvider.issuerUrl,
+      description: "IdC SAML issuer (SP entity id), from config.",
+    });
+    new TerraformOutput(this, "saml_acs_url", {
+      value: this.samlServiceProvider.acsUrl,
+      description: "IdC SAML assertion consumer service URL, from config.",
+    });
+    new TerraformOutput(this, "group_ids", {
+      value: groups.groupIds,
+      description: "Identity Store group ids by group name.",
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsSsoadminInstances } from "@cdktf/provider-aws/lib/data-aws-ssoadmin-instances";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+
+/** The account's IAM Identity Center instance and its Identity Store (read, never created). */
+export class IdentityCenterInstance extends Construct {
+  public readonly instanceArn: string;
+  public readonly identityStoreId: string;
+  /** `arn:<partition>:identitystore::<account>:identitystore/<id>`, for IAM policies. */
+  public readonly identityStoreArn: string;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const instances = new DataAwsSsoadminInstances(this, "instances", {
+      lifecycle: {
+        postcondition: [
+          {
+            condition: "${length(self.arns) > 0}",
+            errorMessage:
+              "No IAM Identity Center instance in this account and region: enable IAM Identity Center " +
+              "(organization instance) in identityCenter.region, or point the aws provider at the right account.",
+          },
+        ],
+      },
+    });
+    const caller = new DataAwsCallerIdentity(this, "caller");
+    const partition = new DataAwsPartition(this, "partition");
+    this.instanceArn = Fn.element(instances.arns, 0);
+    this.identityStoreId = Fn.element(instances.identityStoreIds, 0);
+    this.identityStoreArn = `arn:${partition.partition}:identitystore::${caller.accountId}:identitystore/${this.identityStoreId}`;
+  }
+}

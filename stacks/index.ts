@@ -1,0 +1,73 @@
+import * as path from "node:path";
+import type { App } from "cdktf";
+import type { BridgeConfig } from "../config";
+import type { StateSettings } from "./backend";
+import { CloudflareAccessStack } from "./cloudflare-access";
+import { CognitoStack } from "./cognito";
+import { IdentityCenterStack } from "./identity-center";
+
+export { CloudflareAccessStack, CognitoStack, IdentityCenterStack };
+
+export interface BridgeStacks {
+  readonly identityCenter: IdentityCenterStack;
+  readonly cognito: CognitoStack;
+  readonly cloudflareAccess: CloudflareAccessStack;
+}
+
+export interface BuildOptions {
+  /** Directory of the built JIT Lambda bundle. */
+  readonly preTokenGenerationBundleDir: string;
+  /** The project root, where local-backend state lives (default: the current directory). */
+  readonly projectRoot?: string;
+}
+
+/**
+ * The three stacks of one environment, wired by construct references: cdktf turns each cross-stack value
+ * into an output of the producer and a `terraform_remote_state` read in the consumer.
+ * Apply order: identity-center, cognito, cloudflare-access.
+ */
+export function buildStacks(app: App, config: BridgeConfig, options: BuildOptions): BridgeStacks {
+  const env = config.environment;
+  const stackDir = path.join(app.outdir, "stacks", "stack");
+  const state: StateSettings = {
+    backend: config.backend,
+    environment: env,
+    localRootFromStackDir: path.relative(stackDir, options.projectRoot ?? process.cwd()).split(path.sep).join("/") || ".",
+  };
+  const common = { state, tags: config.tags };
+
+  const identityCenter = new IdentityCenterStack(app, `${env}-identity-center`, {
+    ...common,
+    identityCenter: config.identityCenter,
+  });
+  const cognito = new CognitoStack(app, `${env}-cognito`, {
+    ...common,
+    environment: env,
+    cognito: config.cognito,
+    cloudflareTeamName: config.cloudflare.teamName,
+    identityStore: identityCenter,
+    preTokenGenerationBundleDir: options.preTokenGenerationBundleDir,
+  });
+  const cloudflareAccess = new CloudflareAccessStack(app, `${env}-cloudflare-access`, {
+    ...common,
+    environment: env,
+    cloudflare: config.cloudflare,
+    identityCenter: {
+      issuerUrl: identityCenter.samlServiceProvider.issuerUrl,
+      acsUrl: identityCenter.samlServiceProvider.acsUrl,
+      accessPortalUrl: identityCenter.accessPortalUrl,
+    },
+    cognito: {
+      region: config.cognito.region,
+      authorizationUrl: cognito.authorizationUrl,
+      tokenUrl: cognito.tokenUrl,
+      jwksUrl: cognito.jwksUrl,
+      clientId: cognito.clientId,
+      clientSecretArn: cognito.clientSecretArn,
+    },
+  });
+  cognito.addDependency(identityCenter);
+  cloudflareAccess.addDependency(identityCenter);
+  cloudflareAccess.addDependency(cognito);
+  return { identityCenter, cognito, cloudflareAccess };
+}
