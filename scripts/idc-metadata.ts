@@ -1,0 +1,151 @@
+/**
+ * Writes the SAML IdP metadata file for the one IAM Identity Center console step, after deploy:
+ *
+ *   npm run idc-metadata -- [--out idc-idp-metadata.xml] [--environment ENV] [--stack NAME] [--outdir cdktf.out]
+ *
+ * The document is the `identity_center_idp_metadata_xml` output of the `<environment>-cloudflare-access`
+ * stack, read with `terraform output` from the stack's directory in the cdktf output directory (where
+ * `cdktf deploy` initialised its backend). The environment comes from the config (BRIDGE_CONFIG) unless given.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { loadConfig, resolveConfigPath } from "../config";
+
+export const METADATA_OUTPUT = "identity_center_idp_metadata_xml";
+
+const USAGE = `Usage: npm run idc-metadata -- [options]
+
+Writes the SAML 2.0 IdP metadata of the deployed Cloudflare Access application to a file,
+for upload in the IAM Identity Center console.
+
+Options:
+  --out FILE          file to write (default: idc-idp-metadata.xml)
+  --environment ENV   environment name (default: "environment" of the config in BRIDGE_CONFIG
+                      or config/example.json)
+  --stack NAME        stack name (default: <environment>-cloudflare-access)
+  --outdir DIR        cdktf output directory (default: cdktf.out)
+  -h, --help          show this help`;
+
+class UsageError extends Error {}
+
+function environmentFromConfig(env: NodeJS.ProcessEnv): string {
+  return loadConfig(resolveConfigPath(env)).environment;
+}
+
+/** `terraform output -raw`, or an error message that says what to do about it. */
+function readOutput(stackDir: string, stack: string, env: NodeJS.ProcessEnv): string {
+  const result = spawnSync(
+    "terraform",
+    [`-chdir=${stackDir}`, "output", "-no-color", "-raw", METADATA_OUTPUT],
+    {
+      encoding: "utf8",
+      env: { ...env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  if (result.error !== undefined) {
+    const missing = (result.error as NodeJS.ErrnoException).code === "ENOENT";
+    throw new Error(
+      missing ? "terraform CLI not found on PATH" : `could not run terraform: ${result.error.message}`,
+    );
+  }
+  if (result.status !== 0) {
+    throw new Error(
+      `terraform output ${METADATA_OUTPUT} failed in ${stackDir} (exit ${result.status}):\n` +
+        `${(result.stderr || result.stdout).trim()}\n` +
+        `Has stack ${stack} been deployed from this checkout (\`npx cdktf deploy ${stack}\`)? ` +
+        `Otherwise initialise its backend first: terraform -chdir=${stackDir} init`,
+    );
+  }
+  // A state without outputs (never applied) makes Terraform print a warning on stdout and exit 0.
+  if (/^\s*Warning: No outputs found/.test(result.stdout)) {
+    throw new Error(
+      `stack ${stack} has no outputs in its Terraform state (${stackDir}): deploy it first (npx cdktf deploy ${stack})`,
+    );
+  }
+  return result.stdout;
+}
+
+function nextSteps(file: string): string {
+  return `Wrote ${file}
+
+Next, once, in the AWS console (IAM Identity Center, in its home region):
+  1. IAM Identity Center → Settings → Identity source → Actions → Change identity source.
+  2. Choose "External identity provider" → Next.
+  3. Under "Service provider metadata", check that the issuer URL and ACS URL equal
+     identityCenter.issuerUrl and identityCenter.acsUrl in your config.
+  4. Under "Identity provider metadata" → "IdP SAML metadata", choose the file
+     ${file}
+  5. Next → review, type ACCEPT → Change identity source.
+Provisioning stays "Manual" (no SCIM): the bridge's Lambda creates each person in the Identity Store
+on their first sign-in (just in time) and keeps their mapped group memberships in step.`;
+}
+
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        out: { type: "string", default: "idc-idp-metadata.xml" },
+        environment: { type: "string" },
+        stack: { type: "string" },
+        outdir: { type: "string", default: "cdktf.out" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Runs the command; returns the process exit code (0 ok, 1 failure, 2 usage error). */
+export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
+  try {
+    const values = parseOptions(argv);
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    for (const name of ["out", "environment", "stack", "outdir"] as const) {
+      if (values[name] === "") throw new UsageError(`--${name} must not be empty`);
+    }
+
+    const stack = values.stack ?? `${values.environment ?? environmentFromConfig(env)}-cloudflare-access`;
+    const stackDir = path.resolve(values.outdir, "stacks", stack);
+    if (!fs.existsSync(stackDir)) {
+      throw new Error(`stack directory ${stackDir} not found: run \`npm run synth\` and deploy first`);
+    }
+
+    const xml = readOutput(stackDir, stack, env);
+    if (xml.trim() === "") {
+      throw new Error(
+        `output ${METADATA_OUTPUT} of stack ${stack} is empty: deploy the stack (npx cdktf deploy ${stack}) first`,
+      );
+    }
+    if (!xml.includes("EntityDescriptor")) {
+      throw new Error(
+        `output ${METADATA_OUTPUT} of stack ${stack} is not SAML metadata:\n${xml.slice(0, 200)}`,
+      );
+    }
+
+    const file = path.resolve(values.out);
+    fs.writeFileSync(file, xml.endsWith("\n") ? xml : `${xml}\n`);
+    console.log(nextSteps(file));
+    return 0;
+  } catch (e) {
+    console.error(`idc-metadata: ${(e as Error).message}`);
+    if (e instanceof UsageError) {
+      console.error(`\n${USAGE}`);
+      return 2;
+    }
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}
