@@ -71,7 +71,16 @@ function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
       value: describe(obj?.[key]),
     }));
   }
-  return [{ path: formatPath(issue.path), message: issue.message, value: describe(valueAt(raw, issue.path)) }];
+  if (issue.code === "invalid_key") {
+    // A bad record key: show the key, with the key schema's own message.
+    return [{ path: formatPath(issue.path), message: issue.issues[0]?.message ?? issue.message, value: describe(issue.path.at(-1)) }];
+  }
+  const value = valueAt(raw, issue.path);
+  const message =
+    value === undefined && issue.code === "invalid_type" && !issue.message.startsWith("required")
+      ? `required: ${issue.message}`
+      : issue.message;
+  return [{ path: formatPath(issue.path), message, value: describe(value) }];
 }
 
 // Messages for zod's built-in checks, phrased as "expected ...".

@@ -3,5 +3,6 @@
  * or directives (JSONata expressions, for one, can contain them).
  */
 export function terraformLiteral(value: string): string {
-  return value.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // A replacer function, because "$$" in a replacement string means a single "$".
+  return value.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
