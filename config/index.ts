@@ -41,7 +41,11 @@ export function loadConfig(file: string): BridgeConfig {
     text = readFileSync(file, "utf8");
   } catch (e) {
     throw new ConfigError(file, [
-      { path: "(file)", message: `expected a readable JSON file (${(e as Error).message})`, value: JSON.stringify(file) },
+      {
+        path: "(file)",
+        message: `expected a readable JSON file (${(e as Error).message})`,
+        value: JSON.stringify(file),
+      },
     ]);
   }
   let raw: unknown;
@@ -59,7 +63,10 @@ export function loadConfig(file: string): BridgeConfig {
 export function parseConfig(raw: unknown, source = "(inline)"): BridgeConfig {
   const result = bridgeConfigSchema.safeParse(raw, { error: defaultMessage });
   if (result.success) return result.data;
-  throw new ConfigError(source, result.error.issues.flatMap((issue) => toProblems(issue, raw)));
+  throw new ConfigError(
+    source,
+    result.error.issues.flatMap((issue) => toProblems(issue, raw)),
+  );
 }
 
 function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
@@ -73,7 +80,13 @@ function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
   }
   if (issue.code === "invalid_key") {
     // A bad record key: show the key, with the key schema's own message.
-    return [{ path: formatPath(issue.path), message: issue.issues[0]?.message ?? issue.message, value: describe(issue.path.at(-1)) }];
+    return [
+      {
+        path: formatPath(issue.path),
+        message: issue.issues[0]?.message ?? issue.message,
+        value: describe(issue.path.at(-1)),
+      },
+    ];
   }
   const value = valueAt(raw, issue.path);
   const message =
@@ -87,7 +100,9 @@ function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
 function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case "invalid_type":
-      return issue.input === undefined ? `required: expected ${article(issue.expected)}` : `expected ${article(issue.expected)}`;
+      return issue.input === undefined
+        ? `required: expected ${article(issue.expected)}`
+        : `expected ${article(issue.expected)}`;
     case "too_small":
       return issue.origin === "array"
         ? `expected at least ${issue.minimum} item(s)`
@@ -110,26 +125,43 @@ function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
 /** The keys the schema allows for the object at `p` (for "unknown key" messages). */
 function knownKeys(p: readonly PropertyKey[], raw: unknown): string[] {
   let schema: z.core.$ZodType | undefined = bridgeConfigSchema;
-  for (let i = 0; i <= p.length && schema; ) {
+  let depth = 0;
+  while (schema) {
     const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
-    if (["default", "prefault", "optional", "nullable"].includes(def.type)) schema = def.innerType as z.core.$ZodType;
-    else if (def.type === "pipe") schema = def.in as z.core.$ZodType;
-    else if (def.type === "union") {
-      const kind = (valueAt(raw, p.slice(0, i)) as { type?: unknown } | undefined)?.type;
-      const options = def.options as z.core.$ZodType[];
-      schema = options.find((o) => (o as z.ZodObject).shape?.type?.def?.values?.includes(kind as never)) ?? options[0];
-    } else if (i === p.length) break;
-    else if (def.type === "object") schema = (def.shape as Record<string, z.core.$ZodType>)[String(p[i++])];
-    else if (def.type === "array") (schema = def.element as z.core.$ZodType), i++;
-    else if (def.type === "record") (schema = def.valueType as z.core.$ZodType), i++;
-    else return [];
+    const wrapped = ["default", "prefault", "optional", "nullable"].includes(def.type);
+    if (wrapped) {
+      schema = def.innerType as z.core.$ZodType;
+    } else if (def.type === "pipe") {
+      schema = def.in as z.core.$ZodType;
+    } else if (def.type === "union") {
+      // A discriminated union: follow the option whose `type` literal the input names.
+      const kind = (valueAt(raw, p.slice(0, depth)) as { type?: unknown } | undefined)?.type;
+      const options = def.options as z.ZodObject[];
+      schema = options.find((o) => o.shape?.type?.def?.values?.includes(kind as never)) ?? options[0];
+    } else if (depth === p.length) {
+      break;
+    } else if (def.type === "object") {
+      schema = (def.shape as Record<string, z.core.$ZodType>)[String(p[depth++])];
+    } else if (def.type === "array" || def.type === "record") {
+      schema = (def.type === "array" ? def.element : def.valueType) as z.core.$ZodType;
+      depth++;
+    } else {
+      return [];
+    }
   }
   const shape = (schema as z.ZodObject | undefined)?.shape;
   return shape ? Object.keys(shape) : [];
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { object: "an object", array: "an array", string: "a string", number: "a number", boolean: "true or false", int: "an integer" };
+  const names: Record<string, string> = {
+    object: "an object",
+    array: "an array",
+    string: "a string",
+    number: "a number",
+    boolean: "true or false",
+    int: "an integer",
+  };
   return names[type] ?? type;
 }
 
@@ -146,7 +178,11 @@ function formatPath(p: readonly PropertyKey[]): string {
   if (p.length === 0) return "(root)";
   return p
     .map((k, i) =>
-      typeof k === "number" ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(String(k)) ? `${i ? "." : ""}${String(k)}` : `[${JSON.stringify(String(k))}]`,
+      typeof k === "number"
+        ? `[${k}]`
+        : /^[A-Za-z_$][\w$]*$/.test(String(k))
+          ? `${i ? "." : ""}${String(k)}`
+          : `[${JSON.stringify(String(k))}]`,
     )
     .join("");
 }
