@@ -1,0 +1,75 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { exampleInput } from "./helpers/stacks";
+
+const ROOT = path.join(__dirname, "..");
+const BUNDLE = path.join(ROOT, "dist", "lambda", "pre-token-generation", "index.js");
+
+/** Runs the app the way `cdktf synth` does: the cdktf.json app command with CDKTF_OUTDIR set. */
+function runApp(config: unknown) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "bridge-main-"));
+  const configFile = path.join(dir, "config.json");
+  writeFileSync(configFile, JSON.stringify(config));
+  const outdir = path.join(dir, "cdktf.out");
+  const result = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "main.ts"],
+    {
+      cwd: ROOT,
+      env: { ...process.env, BRIDGE_CONFIG: configFile, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+      encoding: "utf8",
+    },
+  );
+  return { ...result, outdir };
+}
+
+(existsSync(BUNDLE) ? describe : describe.skip)("main.ts (the cdktf app)", () => {
+  it("synthesizes the three stacks of a config chosen with BRIDGE_CONFIG", () => {
+    const config = exampleInput();
+    config.environment = "qa";
+    config.backend = { type: "s3", bucket: "qa-state", region: "us-east-1", keyPrefix: "bridge" };
+    const run = runApp(config);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(run.outdir, "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stacks).sort()).toEqual([
+      "qa-cloudflare-access",
+      "qa-cognito",
+      "qa-identity-center",
+    ]);
+    const cognito = readFileSync(path.join(run.outdir, "stacks", "qa-cognito", "cdk.tf.json"), "utf8");
+    expect(JSON.parse(cognito).terraform.backend.s3.key).toBe("bridge/qa/cognito.tfstate");
+    expect(cognito).not.toContain(ROOT);
+  });
+
+  it("refuses a config with two bad fields, naming both, before synthesizing anything", () => {
+    const config = exampleInput();
+    config.cloudflare.teamName = "Acme Corp";
+    (config.identityCenter.permissionSets[0] as { sessionDuration: string }).sessionDuration = "8 hours";
+    const run = runApp(config);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("(2 problems)");
+    expect(run.stderr).toContain("cloudflare.teamName: expected the Zero Trust team name");
+    expect(run.stderr).toContain(
+      "identityCenter.permissionSets[0].sessionDuration: expected an ISO-8601 duration",
+    );
+    expect(run.stderr).not.toMatch(/^\s+at /m); // a message, not a stack trace
+    expect(existsSync(run.outdir)).toBe(false);
+  });
+
+  it("runs under the cdktf CLI as `npm run synth -- --output DIR` does", () => {
+    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), "bridge-cli-")), "out");
+    const cli = path.join(ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
+    const run = spawnSync(process.execPath, [cli, "synth", "--output", outdir], {
+      cwd: ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", BRIDGE_CONFIG: "" },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(0);
+    for (const stack of ["prod-identity-center", "prod-cognito", "prod-cloudflare-access"]) {
+      expect(existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
+    }
+  });
+});
