@@ -7,38 +7,40 @@ const region = z.string().refine((r) => (AWS_REGIONS as readonly string[]).inclu
   error: "expected an AWS region code such as eu-west-1",
 });
 
+function integerInRange(min: number, max: number, unit: string) {
+  const error = `expected an integer from ${min} to ${max}${unit}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
 const awsAccountId = z.string().regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id" });
 
 const dnsLabel = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-const domainName = z
-  .string()
-  .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-    error: "expected a lowercase DNS domain such as acme.example",
-  });
+const domainName = z.string().regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+  error: "expected a lowercase DNS domain such as acme.example",
+});
 
 const email = z.email({ error: "expected an email address such as ops@acme.example" });
 
 const httpsUrl = z.url({ protocol: /^https$/, error: "expected an https:// URL" });
 
 /** IdC SAML 2.0 issuer: `https://<region>.signin.aws.amazon.com/platform/saml/d-xxxxxxxxxx`. */
-export const IDC_ISSUER_URL = /^https:\/\/([a-z0-9-]+)\.signin\.aws\.amazon\.com\/platform\/saml\/(d-[0-9a-f]{10})$/;
+export const IDC_ISSUER_URL =
+  /^https:\/\/([a-z0-9-]+)\.signin\.aws\.amazon\.com\/platform\/saml\/(d-[0-9a-f]{10})$/;
 /** IdC assertion consumer service: `https://<region>.signin.aws.amazon.com/platform/saml/acs/<uuid>`. */
 export const IDC_ACS_URL =
   /^https:\/\/([a-z0-9-]+)\.signin\.aws\.amazon\.com\/platform\/saml\/acs\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** ISO-8601 duration between 1 and 12 hours, as IdC permission sets accept. */
-const isoSessionDuration = z
-  .string()
-  .refine(
-    (d) => {
-      const m = /^PT(?:(\d{1,2})H)?(?:(\d{1,3})M)?$/.exec(d);
-      if (!m || (m[1] === undefined && m[2] === undefined)) return false;
-      const minutes = Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
-      return minutes >= 60 && minutes <= 720;
-    },
-    { error: "expected an ISO-8601 duration from PT1H to PT12H, such as PT8H or PT1H30M" },
-  );
+const isoSessionDuration = z.string().refine(
+  (d) => {
+    const m = /^PT(?:(\d{1,2})H)?(?:(\d{1,3})M)?$/.exec(d);
+    if (!m || (m[1] === undefined && m[2] === undefined)) return false;
+    const minutes = Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
+    return minutes >= 60 && minutes <= 720;
+  },
+  { error: "expected an ISO-8601 duration from PT1H to PT12H, such as PT8H or PT1H30M" },
+);
 
 /** Go-style duration (`300ms`, `2h45m`), as Cloudflare Access accepts. */
 const goDuration = z.string().regex(/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/, {
@@ -51,13 +53,19 @@ const jsonPolicy = z.union([z.string(), z.record(z.string(), z.unknown())]).tran
     try {
       doc = JSON.parse(value);
     } catch (e) {
-      ctx.addIssue({ code: "custom", message: `expected an IAM policy JSON document: ${(e as Error).message}` });
+      ctx.addIssue({
+        code: "custom",
+        message: `expected an IAM policy JSON document: ${(e as Error).message}`,
+      });
       return z.NEVER;
     }
   }
   const statements = (doc as { Statement?: unknown } | null)?.Statement;
   if (typeof doc !== "object" || doc === null || Array.isArray(doc) || statements === undefined) {
-    ctx.addIssue({ code: "custom", message: 'expected an IAM policy document with "Version" and "Statement"' });
+    ctx.addIssue({
+      code: "custom",
+      message: 'expected an IAM policy document with "Version" and "Statement"',
+    });
     return z.NEVER;
   }
   return JSON.stringify(doc);
@@ -108,7 +116,8 @@ const abacKey = z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u, {
 const identityCenter = z.strictObject({
   region,
   issuerUrl: z.string().regex(IDC_ISSUER_URL, {
-    error: "expected https://<region>.signin.aws.amazon.com/platform/saml/d-xxxxxxxxxx (IdC console: issuer URL)",
+    error:
+      "expected https://<region>.signin.aws.amazon.com/platform/saml/d-xxxxxxxxxx (IdC console: issuer URL)",
   }),
   acsUrl: z.string().regex(IDC_ACS_URL, {
     error: "expected https://<region>.signin.aws.amazon.com/platform/saml/acs/<uuid> (IdC console: ACS URL)",
@@ -125,7 +134,10 @@ const identityCenter = z.strictObject({
     .default([]),
   permissionSets: z.array(permissionSet).default([]),
   accessControlAttributes: z
-    .record(abacKey, z.string().min(1).max(256, { error: "expected an attribute source of at most 256 characters" }))
+    .record(
+      abacKey,
+      z.string().min(1).max(256, { error: "expected an attribute source of at most 256 characters" }),
+    )
     .default({}),
 });
 
@@ -136,7 +148,9 @@ const attributeMapping = z.record(
 
 const providerName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, { error: "expected 1-32 letters, digits and ._- (a Cognito provider name)" })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, {
+    error: "expected 1-32 letters, digits and ._- (a Cognito provider name)",
+  })
   .refine((n) => n.toLowerCase() !== "cognito", { error: "expected a name other than the reserved Cognito" });
 
 const upstreamProvider = z.discriminatedUnion(
@@ -147,8 +161,15 @@ const upstreamProvider = z.discriminatedUnion(
       name: providerName,
       clientId: z.string().min(1).max(255),
       issuerUrl: httpsUrl,
-      scopes: z.array(z.string().regex(/^[\w:./-]+$/, { error: "expected an OAuth scope" })).default(["openid", "email", "profile"]),
-      attributeMapping: attributeMapping.default({ email: "email", email_verified: "email_verified", given_name: "given_name", family_name: "family_name" }),
+      scopes: z
+        .array(z.string().regex(/^[\w:./-]+$/, { error: "expected an OAuth scope" }))
+        .default(["openid", "email", "profile"]),
+      attributeMapping: attributeMapping.default({
+        email: "email",
+        email_verified: "email_verified",
+        given_name: "given_name",
+        family_name: "family_name",
+      }),
     }),
     z.strictObject({
       type: z.literal("saml"),
@@ -172,26 +193,18 @@ const cognito = z.strictObject({
     .refine((p) => !COGNITO_RESERVED_DOMAIN_WORDS.some((w) => p.includes(w)), {
       error: `expected a prefix without the reserved words ${COGNITO_RESERVED_DOMAIN_WORDS.join(", ")}`,
     }),
-  userPoolTier: z.enum(["ESSENTIALS", "PLUS"], { error: "expected ESSENTIALS or PLUS" }).default("ESSENTIALS"),
+  userPoolTier: z
+    .enum(["ESSENTIALS", "PLUS"], { error: "expected ESSENTIALS or PLUS" })
+    .default("ESSENTIALS"),
   mfa: z.enum(["OFF", "OPTIONAL", "ON"], { error: "expected OFF, OPTIONAL or ON" }).default("OPTIONAL"),
-  passwordMinimumLength: z
-    .number()
-    .int()
-    .min(12, { error: "expected an integer from 12 to 99" })
-    .max(99, { error: "expected an integer from 12 to 99" })
-    .default(14),
+  passwordMinimumLength: integerInRange(12, 99, "").default(14),
   upstreamProviders: z.array(upstreamProvider).default([]),
   provisioning: z
     .strictObject({
       requireVerifiedEmail: z.boolean().default(true),
       onSyncFailure: z.enum(["deny", "allow"], { error: "expected deny or allow" }).default("deny"),
       groupMap: z.record(z.string().min(1).max(128), z.string().min(1)).default({}),
-      memorySizeMb: z
-        .number()
-        .int()
-        .min(128, { error: "expected an integer from 128 to 10240 (MB)" })
-        .max(10240, { error: "expected an integer from 128 to 10240 (MB)" })
-        .default(512),
+      memorySizeMb: integerInRange(128, 10240, " (MB)").default(512),
       logRetentionDays: z
         .number()
         .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
@@ -202,21 +215,19 @@ const cognito = z.strictObject({
     .prefault({}),
   monitoring: z
     .strictObject({
-      durationAlarmMs: z
-        .number()
-        .int()
-        .min(500, { error: "expected milliseconds from 500 to 4000 (below Cognito's 5 s limit)" })
-        .max(4000, { error: "expected milliseconds from 500 to 4000 (below Cognito's 5 s limit)" })
-        .default(3000),
+      durationAlarmMs: integerInRange(500, 4000, " (ms, below Cognito's 5 s limit)").default(3000),
     })
     .prefault({}),
   alarmEmail: email.optional(),
 });
 
 const cloudflare = z.strictObject({
-  accountId: z.string().regex(/^[0-9a-f]{32}$/, { error: "expected a Cloudflare account id (32 lowercase hex characters)" }),
+  accountId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, { error: "expected a Cloudflare account id (32 lowercase hex characters)" }),
   teamName: z.string().regex(dnsLabel, {
-    error: "expected the Zero Trust team name: 1-63 lowercase letters, digits and hyphens (<team>.cloudflareaccess.com)",
+    error:
+      "expected the Zero Trust team name: 1-63 lowercase letters, digits and hyphens (<team>.cloudflareaccess.com)",
   }),
   appName: z.string().min(1).max(255).default("AWS IAM Identity Center"),
   sessionDuration: goDuration.default("8h"),
@@ -224,15 +235,16 @@ const cloudflare = z.strictObject({
     .strictObject({
       emailDomains: z.array(domainName).default([]),
       emails: z.array(email).default([]),
-      groups: z
-        .array(z.uuid({ error: "expected a Cloudflare Access group id (UUID)" }))
-        .default([]),
+      groups: z.array(z.uuid({ error: "expected a Cloudflare Access group id (UUID)" })).default([]),
     })
     .refine((a) => a.emailDomains.length + a.emails.length + a.groups.length > 0, {
       error: "expected at least one of emailDomains, emails or groups: otherwise nobody can sign in",
     }),
   accessControlAttributes: z
-    .record(abacKey, z.string().regex(/^[\w:.-]{1,128}$/, { error: "expected an OIDC claim name such as department" }))
+    .record(
+      abacKey,
+      z.string().regex(/^[\w:.-]{1,128}$/, { error: "expected an OIDC claim name such as department" }),
+    )
     .default({}),
 });
 
@@ -263,12 +275,19 @@ const backend = z.discriminatedUnion(
     z.strictObject({ type: z.literal("local") }),
     z.strictObject({
       type: z.literal("cloud"),
-      organization: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { error: "expected an HCP Terraform organization name" }),
+      organization: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,40}$/, { error: "expected an HCP Terraform organization name" }),
       workspacePrefix: z
         .string()
-        .regex(/^[A-Za-z0-9_-]{0,60}$/, { error: "expected letters, digits, _ and - (a workspace name prefix)" })
+        .regex(/^[A-Za-z0-9_-]{0,60}$/, {
+          error: "expected letters, digits, _ and - (a workspace name prefix)",
+        })
         .default(""),
-      hostname: z.string().regex(/^[a-z0-9.-]+$/, { error: "expected a hostname such as app.terraform.io" }).optional(),
+      hostname: z
+        .string()
+        .regex(/^[a-z0-9.-]+$/, { error: "expected a hostname such as app.terraform.io" })
+        .optional(),
     }),
   ],
   { error: 'expected a backend with "type": "s3", "local" or "cloud"' },
@@ -338,7 +357,9 @@ function crossFieldChecks(c: DeepPartial<z.output<typeof bridgeConfigSchema>>, c
     }),
   );
   const groupMap = c.cognito?.provisioning?.groupMap;
-  for (const [cognitoGroup, idcGroup] of Object.entries(groupMap && typeof groupMap === "object" ? groupMap : {})) {
+  for (const [cognitoGroup, idcGroup] of Object.entries(
+    groupMap && typeof groupMap === "object" ? groupMap : {},
+  )) {
     if (typeof idcGroup === "string" && !groupNames.includes(idcGroup)) {
       ctx.addIssue({
         code: "custom",
@@ -349,7 +370,12 @@ function crossFieldChecks(c: DeepPartial<z.output<typeof bridgeConfigSchema>>, c
   }
 }
 
-function reportDuplicates(values: (string | undefined)[], path: (string | number)[], field: string, ctx: z.RefinementCtx) {
+function reportDuplicates(
+  values: (string | undefined)[],
+  path: (string | number)[],
+  field: string,
+  ctx: z.RefinementCtx,
+) {
   values.forEach((v, i) => {
     if (v !== undefined && values.indexOf(v) !== i) {
       ctx.addIssue({ code: "custom", path: [...path, i, field], message: `expected a unique ${field}` });
