@@ -13,13 +13,28 @@ export default tseslint.config(
         "error",
         {
           paths: [
-            { name: "@cdktf/provider-aws", message: "Import by deep path: @cdktf/provider-aws/lib/<resource>." },
-            { name: "@cdktf/provider-cloudflare", message: "Import by deep path: @cdktf/provider-cloudflare/lib/<resource>." },
-            { name: "@cdktf/provider-archive", message: "Import by deep path: @cdktf/provider-archive/lib/<resource>." },
+            {
+              name: "@cdktf/provider-aws",
+              message: "Import by deep path: @cdktf/provider-aws/lib/<resource>.",
+            },
+            {
+              name: "@cdktf/provider-cloudflare",
+              message: "Import by deep path: @cdktf/provider-cloudflare/lib/<resource>.",
+            },
+            {
+              name: "@cdktf/provider-archive",
+              message: "Import by deep path: @cdktf/provider-archive/lib/<resource>.",
+            },
           ],
         },
       ],
     },
   },
-  { files: ["**/*.js", "**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly", __dirname: "readonly", process: "readonly" } } },
+  {
+    files: ["**/*.js", "**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { module: "writable", require: "readonly", __dirname: "readonly", process: "readonly" },
+    },
+  },
 );

@@ -11,7 +11,9 @@ const bundleDir = path.join(__dirname, "dist", "lambda", "pre-token-generation")
 try {
   const config = loadConfig(configPath);
   if (!existsSync(path.join(bundleDir, "index.js"))) {
-    throw new Error(`The JIT Lambda bundle ${path.relative(process.cwd(), bundleDir)}/index.js is missing: run \`npm run build:lambda\` (npm run synth does it for you).`);
+    throw new Error(
+      `The JIT Lambda bundle ${path.relative(process.cwd(), bundleDir)}/index.js is missing: run \`npm run build:lambda\` (npm run synth does it for you).`,
+    );
   }
   const app = new App();
   buildStacks(app, config, { preTokenGenerationBundleDir: bundleDir, projectRoot: __dirname });

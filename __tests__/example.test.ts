@@ -7,11 +7,11 @@ describe("the example config", () => {
   const bridge = synthBridge(configWith());
 
   it("synthesizes three stacks named <environment>-<stack>", () => {
-    expect([bridge.stacks.identityCenter, bridge.stacks.cognito, bridge.stacks.cloudflareAccess].map((s) => s.node.id)).toEqual([
-      "prod-identity-center",
-      "prod-cognito",
-      "prod-cloudflare-access",
-    ]);
+    expect(
+      [bridge.stacks.identityCenter, bridge.stacks.cognito, bridge.stacks.cloudflareAccess].map(
+        (s) => s.node.id,
+      ),
+    ).toEqual(["prod-identity-center", "prod-cognito", "prod-cloudflare-access"]);
   });
 
   it("has the providers of each stack", () => {

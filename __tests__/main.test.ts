@@ -47,7 +47,7 @@ function runApp(config: unknown) {
   it("refuses a config with two bad fields, naming both, before synthesizing anything", () => {
     const config = exampleInput();
     config.cloudflare.teamName = "Acme Corp";
-    (config.identityCenter.permissionSets[0] as { sessionDuration: string }).sessionDuration = "8 hours";
+    (config.identityCenter.permissionSets![0] as { sessionDuration: string }).sessionDuration = "8 hours";
     const run = runApp(config);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("(2 problems)");

@@ -219,6 +219,32 @@ describe("config validation", () => {
       "cognito.upstreamProviders[0].issuerUrl",
       "required",
     ],
+    [
+      "account assigned twice to one group",
+      (c) =>
+        c.identityCenter.permissionSets[0].assignments.push({
+          group: "platform-admins",
+          accounts: ["222222222222"],
+        }),
+      "identityCenter.permissionSets[0].assignments[1].accounts[0]",
+      "each account once per group",
+    ],
+    [
+      "OIDC providers sharing a secret variable",
+      (c) =>
+        (c.cognito.upstreamProviders = [
+          { type: "oidc", name: "Entra-ID", clientId: "a", issuerUrl: "https://login.example" },
+          { type: "oidc", name: "entra_id", clientId: "b", issuerUrl: "https://login.example" },
+        ]),
+      "cognito.upstreamProviders[1].name",
+      'differs from "Entra-ID" in more than case or . _ - (both would use TF_VAR_upstream_entra_id_client_secret)',
+    ],
+    [
+      "groupMap key that is no Cognito group name",
+      (c) => (c.cognito.provisioning.groupMap = { "two words": "readers" }),
+      'cognito.provisioning.groupMap["two words"]',
+      "Cognito group name",
+    ],
     ["wrong type", (c) => (c.identityCenter.groups = "admins"), "identityCenter.groups", "expected an array"],
     ["missing section", (c) => delete c.cloudflare, "cloudflare", "required"],
     ["tag key reserved by AWS", (c) => (c.tags = { "aws:owner": "x" }), 'tags["aws:owner"]', "AWS tag key"],

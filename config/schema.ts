@@ -203,7 +203,14 @@ const cognito = z.strictObject({
     .strictObject({
       requireVerifiedEmail: z.boolean().default(true),
       onSyncFailure: z.enum(["deny", "allow"], { error: "expected deny or allow" }).default("deny"),
-      groupMap: z.record(z.string().min(1).max(128), z.string().min(1)).default({}),
+      groupMap: z
+        .record(
+          z.string().regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u, {
+            error: "expected a Cognito group name (1-128 letters, digits, symbols or punctuation, no spaces)",
+          }),
+          z.string().min(1),
+        )
+        .default({}),
       memorySizeMb: integerInRange(128, 10240, " (MB)").default(512),
       logRetentionDays: z
         .number()
@@ -345,7 +352,8 @@ function crossFieldChecks(c: DeepPartial<z.output<typeof bridgeConfigSchema>>, c
     "name",
     ctx,
   );
-  list(ic.permissionSets).forEach((ps, i) =>
+  list(ic.permissionSets).forEach((ps, i) => {
+    const seen = new Set<string>();
     list(ps?.assignments).forEach((a, j) => {
       if (typeof a?.group === "string" && !groupNames.includes(a.group)) {
         ctx.addIssue({
@@ -354,8 +362,34 @@ function crossFieldChecks(c: DeepPartial<z.output<typeof bridgeConfigSchema>>, c
           message: `expected ${known}`,
         });
       }
-    }),
-  );
+      list(a?.accounts).forEach((account, k) => {
+        const key = `${a?.group}\n${account}`;
+        if (seen.has(key)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["identityCenter", "permissionSets", i, "assignments", j, "accounts", k],
+            message: `expected each account once per group in a permission set (already assigned to ${a?.group})`,
+          });
+        }
+        seen.add(key);
+      });
+    });
+  });
+  // Each upstream OIDC provider needs its own secret variable.
+  const secretOwners = new Map<string, string>();
+  list(c.cognito?.upstreamProviders).forEach((p, i) => {
+    if (p?.type !== "oidc" || typeof p.name !== "string") return;
+    const variable = upstreamSecretVariable(p.name);
+    const other = secretOwners.get(variable);
+    if (other !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cognito", "upstreamProviders", i, "name"],
+        message: `expected a name that differs from "${other}" in more than case or . _ - (both would use ${variable})`,
+      });
+    }
+    secretOwners.set(variable, p.name);
+  });
   const groupMap = c.cognito?.provisioning?.groupMap;
   for (const [cognitoGroup, idcGroup] of Object.entries(
     groupMap && typeof groupMap === "object" ? groupMap : {},
@@ -368,6 +402,11 @@ function crossFieldChecks(c: DeepPartial<z.output<typeof bridgeConfigSchema>>, c
       });
     }
   }
+}
+
+/** The environment variable that carries an upstream OIDC provider's client secret into Terraform. */
+export function upstreamSecretVariable(providerName: string): string {
+  return `TF_VAR_upstream_${providerName.toLowerCase().replace(/[^a-z0-9]/g, "_")}_client_secret`;
 }
 
 function reportDuplicates(

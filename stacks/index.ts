@@ -32,7 +32,11 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
   const state: StateSettings = {
     backend: config.backend,
     environment: env,
-    localRootFromStackDir: path.relative(stackDir, options.projectRoot ?? process.cwd()).split(path.sep).join("/") || ".",
+    localRootFromStackDir:
+      path
+        .relative(stackDir, options.projectRoot ?? process.cwd())
+        .split(path.sep)
+        .join("/") || ".",
   };
   const common = { state, tags: config.tags };
 

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import * as os from "node:os";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { App, Testing } from "cdktf";
 import { parseConfig, type BridgeConfig, type BridgeConfigInput } from "../../config";
+import { tempDir } from "./temp-dirs";
 import { buildStacks, type BridgeStacks } from "../../stacks";
 
 /** The example config, parsed, as a fresh object each call. */
@@ -31,7 +31,7 @@ export interface SynthesizedBridge {
 
 /** Builds and synthesizes all three stacks of a config into a temp dir. */
 export function synthBridge(config: BridgeConfig, bundleDir = FIXTURE_BUNDLE_DIR): SynthesizedBridge {
-  const outdir = mkdtempSync(path.join(os.tmpdir(), "bridge-synth-"));
+  const outdir = tempDir("bridge-synth-");
   const app = Testing.stubVersion(new App({ outdir, stackTraces: false }));
   const stacks = buildStacks(app, config, { preTokenGenerationBundleDir: bundleDir, projectRoot: outdir });
   app.synth();

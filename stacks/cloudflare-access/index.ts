@@ -49,7 +49,10 @@ export class CloudflareAccessStack extends TerraformStack {
     const cf = props.cloudflare;
     // Credentials come from CLOUDFLARE_API_TOKEN; nothing secret is configured here.
     new CloudflareProvider(this, "cloudflare", {});
-    new AwsProvider(this, "aws", { region: props.cognito.region, defaultTags: [{ tags: { ...props.tags } }] });
+    new AwsProvider(this, "aws", {
+      region: props.cognito.region,
+      defaultTags: [{ tags: { ...props.tags } }],
+    });
 
     // The client secret is read from Secrets Manager at plan time, so it never sits in any output or JSON file.
     const clientCredentials = new DataAwsSecretsmanagerSecretVersion(this, "cognito-client-credentials", {

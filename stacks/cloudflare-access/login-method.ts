@@ -13,7 +13,12 @@ export interface CognitoLoginMethodProps {
 }
 
 /** Claims Cloudflare copies from Cognito's ID token into the Access identity (and so into SAML attributes). */
-export const COGNITO_CLAIMS = ["email_verified", "given_name", "family_name", "identity_store_user_id"] as const;
+export const COGNITO_CLAIMS = [
+  "email_verified",
+  "given_name",
+  "family_name",
+  "identity_store_user_id",
+] as const;
 
 /** The Cloudflare Access login method that authenticates people against Cognito (OIDC, code + PKCE). */
 export class CognitoLoginMethod extends Construct {

@@ -10,9 +10,17 @@ import { PreTokenGenerationMonitoring } from "./monitoring";
 import { PreTokenGenerationFunction } from "./pre-token-generation-function";
 import { CloudflareAppClient, UserPool } from "./user-pool";
 
-export { ClientCredentialsSecret, CloudflareAppClient, PreTokenGenerationFunction, PreTokenGenerationMonitoring, UserPool };
-export { identityStoreStatements, PRE_TOKEN_GENERATION_TIMEOUT_SECONDS } from "./pre-token-generation-function";
-export { upstreamSecretVariable } from "./user-pool";
+export {
+  ClientCredentialsSecret,
+  CloudflareAppClient,
+  PreTokenGenerationFunction,
+  PreTokenGenerationMonitoring,
+  UserPool,
+};
+export {
+  identityStoreStatements,
+  PRE_TOKEN_GENERATION_TIMEOUT_SECONDS,
+} from "./pre-token-generation-function";
 
 /** What the cognito stack needs from the identity-center stack. */
 export interface IdentityStoreRef {
@@ -107,7 +115,11 @@ export class CognitoStack extends TerraformStack {
       ["token_url", this.tokenUrl, "OIDC token endpoint (hosted domain)."],
       ["jwks_url", this.jwksUrl, "JSON Web Key Set of the user pool."],
       ["client_id", this.clientId, "App client id used by Cloudflare Access."],
-      ["client_secret_arn", this.clientSecretArn, "Secrets Manager secret with the app client id and secret."],
+      [
+        "client_secret_arn",
+        this.clientSecretArn,
+        "Secrets Manager secret with the app client id and secret.",
+      ],
       ["pre_token_generation_function", jit.functionName, "JIT provisioning Lambda."],
     ];
     for (const [outputId, value, description] of outputs) {
@@ -116,7 +128,8 @@ export class CognitoStack extends TerraformStack {
     new TerraformOutput(this, "client_secret", {
       value: appClient.client.clientSecret,
       sensitive: true,
-      description: "App client secret (sensitive: `cdktf output` hides it; prefer the Secrets Manager secret).",
+      description:
+        "App client secret (sensitive: `cdktf output` hides it; prefer the Secrets Manager secret).",
     });
   }
 }

@@ -1,5 +1,8 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
-import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import {
+  CloudwatchMetricAlarm,
+  type CloudwatchMetricAlarmConfig,
+} from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
@@ -28,7 +31,10 @@ export class PreTokenGenerationMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: PreTokenGenerationMonitoringProps) {
     super(scope, id);
     const fn = props.functionName;
-    this.topic = new SnsTopic(this, "alarm-topic", { name: props.topicName, kmsMasterKeyId: "alias/aws/sns" });
+    this.topic = new SnsTopic(this, "alarm-topic", {
+      name: props.topicName,
+      kmsMasterKeyId: "alias/aws/sns",
+    });
     if (props.alarmEmail) {
       new SnsTopicSubscription(this, "alarm-email", {
         topicArn: this.topic.arn,
@@ -109,7 +115,13 @@ export class PreTokenGenerationMonitoring extends Construct {
 function dashboardBody(props: PreTokenGenerationMonitoringProps) {
   const fn = props.functionName;
   const lambda = (metric: string, stat = "Sum") => ["AWS/Lambda", metric, "FunctionName", fn, { stat }];
-  const custom = (metric: string, stat = "Sum") => [props.metricsNamespace, metric, METRIC_DIMENSION_SERVICE, fn, { stat }];
+  const custom = (metric: string, stat = "Sum") => [
+    props.metricsNamespace,
+    metric,
+    METRIC_DIMENSION_SERVICE,
+    fn,
+    { stat },
+  ];
   const widget = (title: string, metrics: unknown[][], x: number, y: number) => ({
     type: "metric",
     x,
@@ -123,23 +135,32 @@ function dashboardBody(props: PreTokenGenerationMonitoringProps) {
       widget("Invocations and errors", [lambda("Invocations"), lambda("Errors"), lambda("Throttles")], 0, 0),
       widget(
         "Duration (ms)",
-        [lambda("Duration", "p50"), lambda("Duration", "p90"), lambda("Duration", "p99"), lambda("Duration", "Maximum")],
+        [
+          lambda("Duration", "p50"),
+          lambda("Duration", "p90"),
+          lambda("Duration", "p99"),
+          lambda("Duration", "Maximum"),
+        ],
         12,
         0,
       ),
-      widget("Users", [custom(METRIC_NAMES.UsersCreated), custom(METRIC_NAMES.UsersFound), custom(METRIC_NAMES.ConflictsResolved)], 0, 6),
+      widget(
+        "Users",
+        [
+          custom(METRIC_NAMES.UsersCreated),
+          custom(METRIC_NAMES.UsersFound),
+          custom(METRIC_NAMES.ConflictsResolved),
+        ],
+        0,
+        6,
+      ),
       widget(
         "Group memberships",
         [custom(METRIC_NAMES.GroupMembershipsAdded), custom(METRIC_NAMES.GroupMembershipsRemoved)],
         12,
         6,
       ),
-      widget(
-        "Failures",
-        [custom(METRIC_NAMES.SyncFailures), custom(METRIC_NAMES.LoginsDenied)],
-        0,
-        12,
-      ),
+      widget("Failures", [custom(METRIC_NAMES.SyncFailures), custom(METRIC_NAMES.LoginsDenied)], 0, 12),
       widget(
         "Identity Store latency (ms)",
         [custom(METRIC_NAMES.IdentityStoreLatency, "p50"), custom(METRIC_NAMES.IdentityStoreLatency, "p99")],

@@ -3,6 +3,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CognitoConfig } from "../../config";
+import { hclQuotedContent } from "../shared/terraform-literal";
 import { NodejsFunction, type PolicyStatement } from "../shared/nodejs-function";
 
 /** Cognito waits at most 5 s for a trigger: the function may not run longer. */
@@ -41,7 +42,7 @@ export class PreTokenGenerationFunction extends Construct {
         IDENTITY_STORE_REGION: props.identityStoreRegion,
         REQUIRE_VERIFIED_EMAIL: String(props.provisioning.requireVerifiedEmail),
         ON_SYNC_FAILURE: props.provisioning.onSyncFailure,
-        GROUP_MAP: Object.keys(props.groupMap).length > 0 ? Fn.jsonencode(props.groupMap) : "{}",
+        GROUP_MAP: groupMapEnvironmentValue(props.groupMap),
         POWERTOOLS_SERVICE_NAME: props.functionName,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
       },
@@ -64,6 +65,18 @@ export class PreTokenGenerationFunction extends Construct {
 }
 
 /**
+ * `GROUP_MAP`: the group map as JSON, built by Terraform because the group ids come from remote state.
+ * cdktf 0.21 writes `Fn.jsonencode`'s map keys into the HCL expression as they are, so each Cognito group
+ * name (which may hold `"`, `\\`, `${`…) is given as the content of an HCL quoted string.
+ */
+function groupMapEnvironmentValue(groupMap: Readonly<Record<string, string>>): string {
+  if (Object.keys(groupMap).length === 0) return "{}";
+  return Fn.jsonencode(
+    Object.fromEntries(Object.entries(groupMap).map(([name, id]) => [hclQuotedContent(name), id])),
+  );
+}
+
+/**
  * Only the Identity Store calls the Lambda makes, on this identity store. Group-membership actions exist
  * only with a group map, and adding members is limited to the mapped groups.
  */
@@ -73,6 +86,8 @@ export function identityStoreStatements(
   groupIds: readonly string[],
 ): PolicyStatement[] {
   const arn = (resource: string) => `arn:${partition}:identitystore:::${resource}`;
+  // Several Cognito groups may map to one IdC group: list each group once.
+  const mappedGroups = [...new Set(groupIds)];
   const anyUser = arn("user/*");
   const statements: PolicyStatement[] = [
     {
@@ -81,7 +96,7 @@ export function identityStoreStatements(
       resources: [identityStoreArn, anyUser],
     },
   ];
-  if (groupIds.length > 0) {
+  if (mappedGroups.length > 0) {
     statements.push(
       {
         sid: "ReadMemberships",
@@ -91,7 +106,7 @@ export function identityStoreStatements(
       {
         sid: "AddToMappedGroups",
         actions: ["identitystore:CreateGroupMembership"],
-        resources: [identityStoreArn, anyUser, ...groupIds.map((id) => arn(`group/${id}`))],
+        resources: [identityStoreArn, anyUser, ...mappedGroups.map((id) => arn(`group/${id}`))],
       },
       {
         sid: "RemoveMemberships",

@@ -4,7 +4,7 @@ import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool
 import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import type { CognitoConfig, UpstreamProviderConfig } from "../../config";
+import { upstreamSecretVariable, type CognitoConfig, type UpstreamProviderConfig } from "../../config";
 import { idFromName } from "../naming";
 
 export interface UserPoolProps {
@@ -57,12 +57,17 @@ export class UserPool extends Construct {
     this.id = this.pool.id;
     this.issuerUrl = `https://${this.pool.endpoint}`;
 
-    const domain = new CognitoUserPoolDomain(this, "domain", { domain: c.domainPrefix, userPoolId: this.pool.id });
+    const domain = new CognitoUserPoolDomain(this, "domain", {
+      domain: c.domainPrefix,
+      userPoolId: this.pool.id,
+    });
     this.domainUrl = `https://${domain.domain}.auth.${c.region}.amazoncognito.com`;
 
     this.identityProviderNames = [
       "COGNITO",
-      ...c.upstreamProviders.map((p) => new UpstreamIdentityProvider(this, idFromName(p.name), p, this.pool.id).name),
+      ...c.upstreamProviders.map(
+        (p) => new UpstreamIdentityProvider(this, idFromName(p.name), p, this.pool.id).name,
+      ),
     ];
   }
 }
@@ -103,11 +108,6 @@ class UpstreamIdentityProvider extends Construct {
     });
     this.name = provider.providerName;
   }
-}
-
-/** The environment variable that carries an upstream provider's client secret. */
-export function upstreamSecretVariable(providerName: string): string {
-  return `TF_VAR_upstream_${providerName.toLowerCase().replace(/[^a-z0-9]/g, "_")}_client_secret`;
 }
 
 export interface CloudflareAppClientProps {

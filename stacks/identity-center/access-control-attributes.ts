@@ -1,5 +1,6 @@
 import { SsoadminInstanceAccessControlAttributes } from "@cdktf/provider-aws/lib/ssoadmin-instance-access-control-attributes";
 import { Construct } from "constructs";
+import { terraformLiteral } from "../shared/terraform-literal";
 
 export interface AccessControlAttributesProps {
   readonly instanceArn: string;
@@ -17,7 +18,11 @@ export class AccessControlAttributes extends Construct {
     super(scope, id);
     new SsoadminInstanceAccessControlAttributes(this, "attributes", {
       instanceArn: props.instanceArn,
-      attribute: Object.entries(props.attributes).map(([key, source]) => ({ key, value: [{ source: [source] }] })),
+      // Sources such as `${path:enterprise.department}` are IdC syntax, not Terraform interpolations.
+      attribute: Object.entries(props.attributes).map(([key, source]) => ({
+        key,
+        value: [{ source: [terraformLiteral(source)] }],
+      })),
     });
   }
 }

@@ -2,6 +2,7 @@ import { IdentitystoreGroup } from "@cdktf/provider-aws/lib/identitystore-group"
 import { Construct } from "constructs";
 import type { IdentityCenterConfig } from "../../config";
 import { idFromName } from "../naming";
+import { terraformLiteral } from "../shared/terraform-literal";
 
 export interface IdentityStoreGroupsProps {
   readonly identityStoreId: string;
@@ -19,8 +20,8 @@ export class IdentityStoreGroups extends Construct {
     for (const group of props.groups) {
       ids[group.name] = new IdentitystoreGroup(this, idFromName(group.name), {
         identityStoreId: props.identityStoreId,
-        displayName: group.name,
-        description: group.description,
+        displayName: terraformLiteral(group.name),
+        description: group.description === undefined ? undefined : terraformLiteral(group.description),
       }).groupId;
     }
     this.groupIds = ids;

@@ -4,13 +4,20 @@ import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { IdentityCenterConfig } from "../../config";
 import { configureBackend, type StateSettings } from "../backend";
+import { terraformLiteral } from "../shared/terraform-literal";
 import { AccessControlAttributes } from "./access-control-attributes";
 import { IdentityStoreGroups } from "./groups";
 import { IdentityCenterInstance } from "./instance";
 import { PermissionSets } from "./permission-sets";
 import { SamlServiceProvider } from "./saml-service-provider";
 
-export { AccessControlAttributes, IdentityCenterInstance, IdentityStoreGroups, PermissionSets, SamlServiceProvider };
+export {
+  AccessControlAttributes,
+  IdentityCenterInstance,
+  IdentityStoreGroups,
+  PermissionSets,
+  SamlServiceProvider,
+};
 
 export interface IdentityCenterStackProps {
   readonly state: StateSettings;
@@ -64,16 +71,24 @@ export class IdentityCenterStack extends TerraformStack {
     this.groupIds = groups.groupIds;
     this.accessPortalUrl = `https://${instance.identityStoreId}.awsapps.com/start`;
 
-    new TerraformOutput(this, "identity_store_id", {
+    const identityStoreIdOutput = new TerraformOutput(this, "identity_store_id", {
       value: instance.identityStoreId,
       description: "Identity Store id (d-xxxxxxxxxx).",
-      precondition: {
+    });
+    // cdktf 0.21 accepts `precondition` on TerraformOutput but never renders it: write the block directly.
+    identityStoreIdOutput.addOverride("precondition", [
+      {
         // The issuer URL from the console ends in the directory id: catch a config for another instance.
         condition: Fn.endswith(ic.issuerUrl, instance.identityStoreId),
-        errorMessage: `identityCenter.issuerUrl (${ic.issuerUrl}) does not belong to this account's IAM Identity Center instance: copy it again from Settings → Identity source.`,
+        error_message: terraformLiteral(
+          `identityCenter.issuerUrl (${ic.issuerUrl}) does not belong to this account's IAM Identity Center instance: copy it again from Settings → Identity source.`,
+        ),
       },
+    ]);
+    new TerraformOutput(this, "instance_arn", {
+      value: instance.instanceArn,
+      description: "IdC instance ARN.",
     });
-    new TerraformOutput(this, "instance_arn", { value: instance.instanceArn, description: "IdC instance ARN." });
     new TerraformOutput(this, "access_portal_url", {
       value: this.accessPortalUrl,
       description: "Default AWS access portal URL (a custom alias, if set in the console, also works).",
@@ -87,7 +102,10 @@ export class IdentityCenterStack extends TerraformStack {
       description: "IdC SAML assertion consumer service URL, from config.",
     });
     new TerraformOutput(this, "group_ids", {
-      value: groups.groupIds,
+      // Keys of a Terraform JSON object are templates too.
+      value: Object.fromEntries(
+        Object.entries(groups.groupIds).map(([name, id]) => [terraformLiteral(name), id]),
+      ),
       description: "Identity Store group ids by group name.",
     });
   }

@@ -8,6 +8,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { PermissionSetConfig } from "../../config";
 import { idFromName } from "../naming";
+import { terraformLiteral } from "../shared/terraform-literal";
 
 export interface PermissionSetsProps {
   readonly instanceArn: string;
@@ -63,9 +64,9 @@ class PermissionSetWithPolicies extends Construct {
     const set = new SsoadminPermissionSet(this, "permission-set", {
       instanceArn,
       name: ps.name,
-      description: ps.description,
+      description: optionalLiteral(ps.description),
       sessionDuration: ps.sessionDuration,
-      relayState: ps.relayState,
+      relayState: optionalLiteral(ps.relayState),
     });
     this.arn = set.arn;
     const common = { instanceArn, permissionSetArn: set.arn };
@@ -80,15 +81,23 @@ class PermissionSetWithPolicies extends Construct {
     }
     for (const ref of ps.customerManagedPolicies) {
       this.policies.push(
-        new SsoadminCustomerManagedPolicyAttachment(this, idFromName("customer-managed", ref.path, ref.name), {
-          ...common,
-          customerManagedPolicyReference: ref,
-        }),
+        new SsoadminCustomerManagedPolicyAttachment(
+          this,
+          idFromName("customer-managed", ref.path, ref.name),
+          {
+            ...common,
+            customerManagedPolicyReference: ref,
+          },
+        ),
       );
     }
     if (ps.inlinePolicy !== undefined) {
       this.policies.push(
-        new SsoadminPermissionSetInlinePolicy(this, "inline-policy", { ...common, inlinePolicy: ps.inlinePolicy }),
+        // IAM policy variables (`${aws:username}`) must reach IAM as written, not as Terraform interpolations.
+        new SsoadminPermissionSetInlinePolicy(this, "inline-policy", {
+          ...common,
+          inlinePolicy: terraformLiteral(ps.inlinePolicy),
+        }),
       );
     }
     if (ps.permissionsBoundary !== undefined) {
@@ -104,4 +113,8 @@ class PermissionSetWithPolicies extends Construct {
       );
     }
   }
+}
+
+function optionalLiteral(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : terraformLiteral(value);
 }

@@ -47,6 +47,8 @@ export class NodejsFunction extends Construct {
       type: "zip",
       sourceDir: asset.path,
       outputPath: `${asset.path}.zip`,
+      // Fixed file mode: otherwise the zip, and so source_code_hash, follows the checkout's permissions.
+      outputFileMode: "0644",
     });
 
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
@@ -83,7 +85,11 @@ export class NodejsFunction extends Construct {
         ...props.statements.map((s) => ({ sid: s.sid, actions: s.actions, resources: s.resources })),
       ],
     });
-    new IamRolePolicy(this, "role-policy", { name: "least-privilege", role: this.role.id, policy: policy.json });
+    new IamRolePolicy(this, "role-policy", {
+      name: "least-privilege",
+      role: this.role.id,
+      policy: policy.json,
+    });
 
     this.function = new LambdaFunction(this, "function", {
       functionName: props.functionName,
