@@ -1,15 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import * as os from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { exampleInput } from "./helpers/stacks";
+import { tempDir } from "./helpers/temp-dirs";
 
 const ROOT = path.join(__dirname, "..");
 const BUNDLE = path.join(ROOT, "dist", "lambda", "pre-token-generation", "index.js");
 
 /** Runs the app the way `cdktf synth` does: the cdktf.json app command with CDKTF_OUTDIR set. */
 function runApp(config: unknown) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "bridge-main-"));
+  const dir = tempDir("bridge-main-");
   const configFile = path.join(dir, "config.json");
   writeFileSync(configFile, JSON.stringify(config));
   const outdir = path.join(dir, "cdktf.out");
@@ -60,7 +60,7 @@ function runApp(config: unknown) {
   });
 
   it("runs under the cdktf CLI as `npm run synth -- --output DIR` does", () => {
-    const outdir = path.join(mkdtempSync(path.join(os.tmpdir(), "bridge-cli-")), "out");
+    const outdir = path.join(tempDir("bridge-cli-"), "out");
     const cli = path.join(ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
     const run = spawnSync(process.execPath, [cli, "synth", "--output", outdir], {
       cwd: ROOT,

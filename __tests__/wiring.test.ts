@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
@@ -6,6 +6,7 @@ import type { BackendConfig } from "../config";
 import { configureBackend } from "../stacks/backend";
 import { configWith, json, synthBridge, type SynthesizedBridge, type TerraformJson } from "./helpers/stacks";
 import { applyOffline, describeIfTerraform } from "./helpers/terraform-cli";
+import { tempDir } from "./helpers/temp-dirs";
 
 const REMOTE = "data.terraform_remote_state";
 
@@ -179,10 +180,9 @@ describe("backends", () => {
 
 describeIfTerraform("local backend remote state, applied by the Terraform CLI", () => {
   let root: string;
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it("lets a consumer stack read what the producer stack applied", () => {
-    root = mkdtempSync(path.join(os.tmpdir(), "bridge-local-state-"));
+    root = tempDir("bridge-local-state-");
     const app = new App({ outdir: path.join(root, "cdktf.out") });
     const state = {
       backend: { type: "local" } as const,

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import * as os from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import {
   ConfigError,
@@ -10,6 +9,7 @@ import {
   type BridgeConfigInput,
 } from ".";
 import { exampleInput } from "../__tests__/helpers/stacks";
+import { tempDir } from "../__tests__/helpers/temp-dirs";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Mutable = any;
@@ -286,7 +286,7 @@ describe("config validation", () => {
 });
 
 describe("config files", () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "bridge-config-"));
+  const dir = tempDir("bridge-config-");
 
   it("defaults to the example and honours BRIDGE_CONFIG", () => {
     expect(resolveConfigPath({})).toBe(DEFAULT_CONFIG_PATH);

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-trust-access-application";
 import { ZeroTrustAccessIdentityProvider } from "@cdktf/provider-cloudflare/lib/zero-trust-access-identity-provider";
@@ -8,6 +6,7 @@ import { App, TerraformOutput, TerraformStack } from "cdktf";
 import { configWith, json, resources, synthBridge, type TerraformJson } from "../../__tests__/helpers/stacks";
 import { applyOffline, describeIfTerraform } from "../../__tests__/helpers/terraform-cli";
 import { terraformLiteral } from "../shared/terraform-literal";
+import { tempDir } from "../../__tests__/helpers/temp-dirs";
 
 const IC = "data.terraform_remote_state.cross-stack-reference-input-ops-identity-center.outputs.";
 const COGNITO = "data.terraform_remote_state.cross-stack-reference-input-ops-cognito.outputs.";
@@ -168,10 +167,9 @@ describe("terraformLiteral", () => {
 
 describeIfTerraform("terraformLiteral through the Terraform CLI", () => {
   let outdir: string;
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it("reaches Terraform's output unchanged", () => {
-    outdir = mkdtempSync(path.join(os.tmpdir(), "bridge-literal-"));
+    outdir = tempDir("bridge-literal-");
     const app = new App({ outdir });
     const s = new TerraformStack(app, "literal");
     const samples = [

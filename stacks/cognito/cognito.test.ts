@@ -1,13 +1,4 @@
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
@@ -26,6 +17,7 @@ import {
   type TerraformJson,
 } from "../../__tests__/helpers/stacks";
 import { applyOffline, describeIfTerraform } from "../../__tests__/helpers/terraform-cli";
+import { tempDir } from "../../__tests__/helpers/temp-dirs";
 
 /** The real bundle when `npm run build:lambda` has run, else the stand-in. */
 const REAL_BUNDLE_DIR = path.join(__dirname, "..", "..", "dist", "lambda", "pre-token-generation");
@@ -602,7 +594,7 @@ describe("cognito synthesis is reproducible and machine-independent", () => {
   const config = configWith(globex);
   const first = synthBridge(config, BUNDLE_DIR);
   const second = synthBridge(config, BUNDLE_DIR);
-  const copyDir = mkdtempSync(path.join(os.tmpdir(), "bundle-copy-"));
+  const copyDir = tempDir("bundle-copy-");
   cpSync(BUNDLE_DIR, copyDir, { recursive: true });
   const elsewhere = synthBridge(config, copyDir);
   afterAll(() => {
@@ -655,7 +647,7 @@ describe("cognito synthesis is reproducible and machine-independent", () => {
   });
 
   it("changes the asset path, hence source_code_hash's input, when the bundle changes", () => {
-    const changedDir = mkdtempSync(path.join(os.tmpdir(), "bundle-changed-"));
+    const changedDir = tempDir("bundle-changed-");
     try {
       writeFileSync(
         path.join(changedDir, "index.js"),
@@ -694,7 +686,7 @@ describeIfTerraform("GROUP_MAP through the Terraform CLI", () => {
       /data\.terraform_remote_state\.[\w-]+\.outputs\.([\w-]+)/g,
       '"$1"',
     );
-    dir = mkdtempSync(path.join(os.tmpdir(), "group-map-"));
+    dir = tempDir("group-map-");
     writeFileSync(
       path.join(dir, "main.tf.json"),
       JSON.stringify({ output: { group_map: { value: expression } } }),

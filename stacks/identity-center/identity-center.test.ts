@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import * as os from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { DataAwsSsoadminInstances } from "@cdktf/provider-aws/lib/data-aws-ssoadmin-instances";
 import { IdentitystoreGroup } from "@cdktf/provider-aws/lib/identitystore-group";
@@ -17,6 +16,7 @@ import {
   type TerraformJson,
 } from "../../__tests__/helpers/stacks";
 import { IdentityCenterStack } from ".";
+import { tempDir } from "../../__tests__/helpers/temp-dirs";
 
 const A = "111111111111";
 const B = "222222222222";
@@ -460,7 +460,7 @@ describeIfTerraform("identity-center literals through the Terraform CLI", () => 
       issuer_matches: { value: condition.replace(storeId, '"d-1234567890"') },
       issuer_other_instance: { value: condition.replace(storeId, '"d-0987654321"') },
     };
-    dir = mkdtempSync(path.join(os.tmpdir(), "idc-literals-"));
+    dir = tempDir("idc-literals-");
     writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ output: outputs }));
     const values = applyOffline(dir);
     expect(JSON.parse(values.inline_policy as string)).toEqual(INLINE_POLICY);
