@@ -1,5 +1,6 @@
 import { ZeroTrustAccessIdentityProvider } from "@cdktf/provider-cloudflare/lib/zero-trust-access-identity-provider";
 import { Construct } from "constructs";
+import { IDENTITY_STORE_USER_ID_CLAIM } from "../../lambda-src/pre-token-generation/contract";
 
 export interface CognitoLoginMethodProps {
   readonly accountId: string;
@@ -17,7 +18,7 @@ export const COGNITO_CLAIMS = [
   "email_verified",
   "given_name",
   "family_name",
-  "identity_store_user_id",
+  IDENTITY_STORE_USER_ID_CLAIM,
 ] as const;
 
 /** The Cloudflare Access login method that authenticates people against Cognito (OIDC, code + PKCE). */

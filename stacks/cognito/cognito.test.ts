@@ -18,6 +18,7 @@ import {
 } from "../../__tests__/helpers/stacks";
 import { applyOffline, describeIfTerraform } from "../../__tests__/helpers/terraform-cli";
 import { tempDir } from "../../__tests__/helpers/temp-dirs";
+import { IDENTITY_STORE_ACTIONS } from "../../lambda-src/pre-token-generation/contract";
 
 /** The real bundle when `npm run build:lambda` has run, else the stand-in. */
 const REAL_BUNDLE_DIR = path.join(__dirname, "..", "..", "dist", "lambda", "pre-token-generation");
@@ -336,6 +337,10 @@ describe("cognito stack for a config the example does not cover", () => {
     );
     for (const a of actions) expect(a).not.toContain("*");
     for (const s of statements) expect(s.effect ?? "Allow").toBe("Allow");
+    // Exactly what the Lambda declares it calls (its contract module).
+    expect(actions.filter((a) => a.startsWith("identitystore:")).sort()).toEqual(
+      [...IDENTITY_STORE_ACTIONS].sort(),
+    );
 
     const store = identityStoreArn(bridge);
     const [partitionId] = only(cog, "aws_partition", "data");

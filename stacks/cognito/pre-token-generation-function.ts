@@ -3,6 +3,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CognitoConfig } from "../../config";
+import { ENV_VARS } from "../../lambda-src/pre-token-generation/contract";
 import { hclQuotedContent } from "../shared/terraform-literal";
 import { NodejsFunction, type PolicyStatement } from "../shared/nodejs-function";
 
@@ -38,13 +39,13 @@ export class PreTokenGenerationFunction extends Construct {
       timeoutSeconds: PRE_TOKEN_GENERATION_TIMEOUT_SECONDS,
       logRetentionDays: props.provisioning.logRetentionDays,
       environment: {
-        IDENTITY_STORE_ID: props.identityStoreId,
-        IDENTITY_STORE_REGION: props.identityStoreRegion,
-        REQUIRE_VERIFIED_EMAIL: String(props.provisioning.requireVerifiedEmail),
-        ON_SYNC_FAILURE: props.provisioning.onSyncFailure,
-        GROUP_MAP: groupMapEnvironmentValue(props.groupMap),
-        POWERTOOLS_SERVICE_NAME: props.functionName,
-        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
+        [ENV_VARS.identityStoreId]: props.identityStoreId,
+        [ENV_VARS.identityStoreRegion]: props.identityStoreRegion,
+        [ENV_VARS.requireVerifiedEmail]: String(props.provisioning.requireVerifiedEmail),
+        [ENV_VARS.onSyncFailure]: props.provisioning.onSyncFailure,
+        [ENV_VARS.groupMap]: groupMapEnvironmentValue(props.groupMap),
+        [ENV_VARS.serviceName]: props.functionName,
+        [ENV_VARS.metricsNamespace]: props.metricsNamespace,
       },
       statements: identityStoreStatements(partition, props.identityStoreArn, Object.values(props.groupMap)),
     });

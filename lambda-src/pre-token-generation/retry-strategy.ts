@@ -1,0 +1,72 @@
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
+
+/**
+ * Retry policy for Identity Store calls: at most `maxAttempts` attempts, retrying only throttling
+ * and transient errors (timeouts, connection resets, 5xx), with "full jitter" exponential backoff
+ * capped at `maxDelayMs`.
+ *
+ * The SDK's default strategy uses a 1 s throttling base delay (up to 1 s, then 2 s), which alone
+ * would eat most of Cognito's 5 s budget; Identity Store's limit is ~20 requests/s per API, so
+ * short, jittered waits are enough. The invocation deadline still aborts any wait (the SDK's retry
+ * middleware races the backoff sleep against the request's abort signal).
+ */
+export interface RetryOptions {
+  readonly maxAttempts: number;
+  readonly throttlingBaseDelayMs: number;
+  readonly transientBaseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Source of randomness in [0, 1); injectable for tests. */
+  readonly random?: () => number;
+}
+
+export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
+  maxAttempts: 3,
+  throttlingBaseDelayMs: 250,
+  transientBaseDelayMs: 50,
+  maxDelayMs: 1000,
+};
+
+class Token implements RetryToken {
+  constructor(
+    private readonly count: number,
+    private readonly delay: number,
+  ) {}
+  getRetryCount(): number {
+    return this.count;
+  }
+  getRetryDelay(): number {
+    return this.delay;
+  }
+}
+
+export class BoundedRetryStrategy implements RetryStrategyV2 {
+  private readonly random: () => number;
+
+  constructor(private readonly options: RetryOptions = DEFAULT_RETRY_OPTIONS) {
+    this.random = options.random ?? Math.random;
+  }
+
+  async acquireInitialRetryToken(_retryTokenScope: string): Promise<RetryToken> {
+    return new Token(0, 0);
+  }
+
+  async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
+    const retries = token.getRetryCount();
+    const retryable = errorInfo.errorType === "THROTTLING" || errorInfo.errorType === "TRANSIENT";
+    if (!retryable || retries + 1 >= this.options.maxAttempts) {
+      throw new Error("No retry token available");
+    }
+    const base =
+      errorInfo.errorType === "THROTTLING"
+        ? this.options.throttlingBaseDelayMs
+        : this.options.transientBaseDelayMs;
+    let delay = Math.floor(this.random() * Math.min(this.options.maxDelayMs, base * 2 ** retries));
+    if (errorInfo.retryAfterHint instanceof Date) {
+      const hinted = errorInfo.retryAfterHint.getTime() - Date.now();
+      if (hinted > delay) delay = Math.min(hinted, this.options.maxDelayMs);
+    }
+    return new Token(retries + 1, delay);
+  }
+
+  recordSuccess(_token: RetryToken): void {}
+}
