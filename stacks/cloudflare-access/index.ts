@@ -1,9 +1,10 @@
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
-import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { CloudflareConfig } from "../../config";
+import { addOutputs } from "../shared/outputs";
 import { configureBackend, type StateSettings } from "../backend";
 import { AccessPolicies } from "./access-policies";
 import { CognitoLoginMethod } from "./login-method";
@@ -88,20 +89,30 @@ export class CloudflareAccessStack extends TerraformStack {
 
     // Everything the one console step needs (IdC → Settings → Identity source → External identity provider).
     const app = this.samlApp;
-    const outputs: [string, string, string][] = [
-      ["identity_center_idp_sign_in_url", app.ssoEndpoint, "IdP sign-in URL."],
-      ["identity_center_idp_issuer_url", app.idpEntityId, "IdP issuer URL."],
-      ["identity_center_idp_certificate", certificatePem(app.publicKey), "IdP certificate (PEM)."],
-      ["identity_center_idp_metadata_url", samlIdpMetadataUrl(app.ssoEndpoint), "IdP SAML metadata URL."],
-      [
-        "identity_center_idp_metadata_xml",
-        samlIdpMetadataXml({ entityId: app.idpEntityId, ssoUrl: app.ssoEndpoint, publicKey: app.publicKey }),
-        "IdP SAML metadata document: upload it as the IdP SAML metadata (npm run idc-metadata writes it to a file).",
-      ],
-      ["cognito_login_method_id", loginMethod.id, "Cloudflare Access login method (Cognito)."],
-    ];
-    for (const [outputId, value, description] of outputs) {
-      new TerraformOutput(this, outputId, { value, description });
-    }
+    addOutputs(this, {
+      identity_center_idp_sign_in_url: { value: app.ssoEndpoint, description: "IdP sign-in URL." },
+      identity_center_idp_issuer_url: { value: app.idpEntityId, description: "IdP issuer URL." },
+      identity_center_idp_certificate: {
+        value: certificatePem(app.publicKey),
+        description: "IdP certificate (PEM).",
+      },
+      identity_center_idp_metadata_url: {
+        value: samlIdpMetadataUrl(app.ssoEndpoint),
+        description: "IdP SAML metadata URL.",
+      },
+      identity_center_idp_metadata_xml: {
+        value: samlIdpMetadataXml({
+          entityId: app.idpEntityId,
+          ssoUrl: app.ssoEndpoint,
+          publicKey: app.publicKey,
+        }),
+        description:
+          "IdP SAML metadata document: upload it as the IdP SAML metadata (npm run idc-metadata writes it to a file).",
+      },
+      cognito_login_method_id: {
+        value: loginMethod.id,
+        description: "Cloudflare Access login method (Cognito).",
+      },
+    });
   }
 }

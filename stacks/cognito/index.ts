@@ -1,9 +1,10 @@
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { CognitoConfig } from "../../config";
 import { DEFAULT_METRICS_NAMESPACE } from "../../lambda-src/pre-token-generation/metric-names";
+import { addOutputs } from "../shared/outputs";
 import { configureBackend, type StateSettings } from "../backend";
 import { ClientCredentialsSecret } from "./client-secret";
 import { PreTokenGenerationMonitoring } from "./monitoring";
@@ -108,28 +109,27 @@ export class CognitoStack extends TerraformStack {
     this.clientId = appClient.client.id;
     this.clientSecretArn = secret.arn;
 
-    const outputs: [string, string, string][] = [
-      ["user_pool_id", pool.id, "Cognito user pool id."],
-      ["issuer_url", this.issuerUrl, "OIDC issuer of the user pool."],
-      ["authorization_url", this.authorizationUrl, "OIDC authorization endpoint (hosted domain)."],
-      ["token_url", this.tokenUrl, "OIDC token endpoint (hosted domain)."],
-      ["jwks_url", this.jwksUrl, "JSON Web Key Set of the user pool."],
-      ["client_id", this.clientId, "App client id used by Cloudflare Access."],
-      [
-        "client_secret_arn",
-        this.clientSecretArn,
-        "Secrets Manager secret with the app client id and secret.",
-      ],
-      ["pre_token_generation_function", jit.functionName, "JIT provisioning Lambda."],
-    ];
-    for (const [outputId, value, description] of outputs) {
-      new TerraformOutput(this, outputId, { value, description });
-    }
-    new TerraformOutput(this, "client_secret", {
-      value: appClient.client.clientSecret,
-      sensitive: true,
-      description:
-        "App client secret (sensitive: `cdktf output` hides it; prefer the Secrets Manager secret).",
+    addOutputs(this, {
+      user_pool_id: { value: pool.id, description: "Cognito user pool id." },
+      issuer_url: { value: this.issuerUrl, description: "OIDC issuer of the user pool." },
+      authorization_url: {
+        value: this.authorizationUrl,
+        description: "OIDC authorization endpoint (hosted domain).",
+      },
+      token_url: { value: this.tokenUrl, description: "OIDC token endpoint (hosted domain)." },
+      jwks_url: { value: this.jwksUrl, description: "JSON Web Key Set of the user pool." },
+      client_id: { value: this.clientId, description: "App client id used by Cloudflare Access." },
+      client_secret_arn: {
+        value: this.clientSecretArn,
+        description: "Secrets Manager secret with the app client id and secret.",
+      },
+      client_secret: {
+        value: appClient.client.clientSecret,
+        sensitive: true,
+        description:
+          "App client secret (sensitive: `cdktf output` hides it; prefer the Secrets Manager secret).",
+      },
+      pre_token_generation_function: { value: jit.functionName, description: "JIT provisioning Lambda." },
     });
   }
 }

@@ -1,9 +1,10 @@
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { IdentityCenterConfig } from "../../config";
 import { configureBackend, type StateSettings } from "../backend";
+import { addOutputs } from "../shared/outputs";
 import { terraformLiteral } from "../shared/terraform-literal";
 import { AccessControlAttributes } from "./access-control-attributes";
 import { IdentityStoreGroups } from "./groups";
@@ -71,12 +72,34 @@ export class IdentityCenterStack extends TerraformStack {
     this.groupIds = groups.groupIds;
     this.accessPortalUrl = `https://${instance.identityStoreId}.awsapps.com/start`;
 
-    const identityStoreIdOutput = new TerraformOutput(this, "identity_store_id", {
-      value: instance.identityStoreId,
-      description: "Identity Store id (d-xxxxxxxxxx).",
+    const outputs = addOutputs(this, {
+      identity_store_id: {
+        value: instance.identityStoreId,
+        description: "Identity Store id (d-xxxxxxxxxx).",
+      },
+      instance_arn: { value: instance.instanceArn, description: "IdC instance ARN." },
+      access_portal_url: {
+        value: this.accessPortalUrl,
+        description: "Default AWS access portal URL (a custom alias, if set in the console, also works).",
+      },
+      saml_issuer_url: {
+        value: this.samlServiceProvider.issuerUrl,
+        description: "IdC SAML issuer (SP entity id), from config.",
+      },
+      saml_acs_url: {
+        value: this.samlServiceProvider.acsUrl,
+        description: "IdC SAML assertion consumer service URL, from config.",
+      },
+      group_ids: {
+        // Keys of a Terraform JSON object are templates too.
+        value: Object.fromEntries(
+          Object.entries(groups.groupIds).map(([name, id]) => [terraformLiteral(name), id]),
+        ),
+        description: "Identity Store group ids by group name.",
+      },
     });
     // cdktf 0.21 accepts `precondition` on TerraformOutput but never renders it: write the block directly.
-    identityStoreIdOutput.addOverride("precondition", [
+    outputs.identity_store_id.addOverride("precondition", [
       {
         // The issuer URL from the console ends in the directory id: catch a config for another instance.
         condition: Fn.endswith(ic.issuerUrl, instance.identityStoreId),
@@ -85,28 +108,5 @@ export class IdentityCenterStack extends TerraformStack {
         ),
       },
     ]);
-    new TerraformOutput(this, "instance_arn", {
-      value: instance.instanceArn,
-      description: "IdC instance ARN.",
-    });
-    new TerraformOutput(this, "access_portal_url", {
-      value: this.accessPortalUrl,
-      description: "Default AWS access portal URL (a custom alias, if set in the console, also works).",
-    });
-    new TerraformOutput(this, "saml_issuer_url", {
-      value: this.samlServiceProvider.issuerUrl,
-      description: "IdC SAML issuer (SP entity id), from config.",
-    });
-    new TerraformOutput(this, "saml_acs_url", {
-      value: this.samlServiceProvider.acsUrl,
-      description: "IdC SAML assertion consumer service URL, from config.",
-    });
-    new TerraformOutput(this, "group_ids", {
-      // Keys of a Terraform JSON object are templates too.
-      value: Object.fromEntries(
-        Object.entries(groups.groupIds).map(([name, id]) => [terraformLiteral(name), id]),
-      ),
-      description: "Identity Store group ids by group name.",
-    });
   }
 }
