@@ -418,6 +418,26 @@ describe("cognito stack for a config the example does not cover", () => {
     }
   });
 
+  it("encrypts the alarm topic with a rotating key that CloudWatch may use (the AWS managed SNS key would drop alarms)", () => {
+    const [, topic] = only(cog, "aws_sns_topic");
+    const [keyId, key] = only(cog, "aws_kms_key");
+    expect(topic.kms_master_key_id).toBe(`\${aws_kms_key.${keyId}.arn}`);
+    expect(key.enable_key_rotation).toBe(true);
+    const policyId = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(key.policy)![1];
+    const statements = json(cog).data.aws_iam_policy_document[policyId].statement as TerraformJson[];
+    const cloudwatch = statements.find((st) =>
+      st.principals[0].identifiers.includes("cloudwatch.amazonaws.com"),
+    )!;
+    expect(cloudwatch.actions.sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    expect(cloudwatch.condition).toEqual([
+      {
+        test: "StringEquals",
+        variable: "aws:SourceAccount",
+        values: [expect.stringContaining("account_id")],
+      },
+    ]);
+  });
+
   it("has a dashboard with invocations, errors, duration percentiles, users, conflicts, group changes and failures", () => {
     const [, dashboard] = only(cog, "aws_cloudwatch_dashboard");
     const body = JSON.parse(dashboard.dashboard_body);

@@ -1,4 +1,6 @@
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
@@ -71,6 +73,10 @@ export class CognitoStack extends TerraformStack {
       }),
     );
     const metricsNamespace = DEFAULT_METRICS_NAMESPACE;
+    const account = {
+      id: new DataAwsCallerIdentity(this, "account").accountId,
+      partition: new DataAwsPartition(this, "partition").partition,
+    };
     const jit = new PreTokenGenerationFunction(this, "pre-token-generation", {
       functionName: `${name}-pre-token-generation`,
       bundleDir: props.preTokenGenerationBundleDir,
@@ -80,6 +86,7 @@ export class CognitoStack extends TerraformStack {
       identityStoreRegion: props.identityStore.region,
       groupMap,
       metricsNamespace,
+      partition: account.partition,
     });
     const pool = new UserPool(this, "user-pool", { name, cognito: c, preTokenGenerationArn: jit.arn });
     jit.allowInvocationFrom(pool.arn);
@@ -90,6 +97,7 @@ export class CognitoStack extends TerraformStack {
       durationAlarmMs: c.monitoring.durationAlarmMs,
       alarmEmail: c.alarmEmail,
       topicName: `${name}-alarms`,
+      account,
     });
     const appClient = new CloudflareAppClient(this, "cloudflare-client", {
       userPoolId: pool.id,

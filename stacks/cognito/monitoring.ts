@@ -3,6 +3,8 @@ import {
   CloudwatchMetricAlarm,
   type CloudwatchMetricAlarmConfig,
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
@@ -16,6 +18,42 @@ export interface PreTokenGenerationMonitoringProps {
   readonly durationAlarmMs: number;
   readonly alarmEmail?: string;
   readonly topicName: string;
+  /** The account id and partition the alarm topic's key policy names. */
+  readonly account: { readonly id: string; readonly partition: string };
+}
+
+/** A customer managed KMS key for the alarm topic that CloudWatch alarms may encrypt messages with. */
+class AlarmTopicKey extends Construct {
+  public readonly arn: string;
+
+  constructor(scope: Construct, id: string, topicName: string, account: { id: string; partition: string }) {
+    super(scope, id);
+    const { partition } = account;
+    const policy = new DataAwsIamPolicyDocument(this, "policy", {
+      statement: [
+        {
+          sid: "AccountAdministersKey",
+          actions: ["kms:*"],
+          resources: ["*"],
+          principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${account.id}:root`] }],
+        },
+        {
+          sid: "CloudWatchAlarmsEncrypt",
+          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          resources: ["*"],
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.id] }],
+        },
+      ],
+    });
+    const key = new KmsKey(this, "key", {
+      description: `Encrypts the SNS topic ${topicName} (CloudWatch alarms of the JIT Lambda)`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policy.json,
+    });
+    this.arn = key.arn;
+  }
 }
 
 type AlarmSpec = Pick<
@@ -33,7 +71,8 @@ export class PreTokenGenerationMonitoring extends Construct {
     const fn = props.functionName;
     this.topic = new SnsTopic(this, "alarm-topic", {
       name: props.topicName,
-      kmsMasterKeyId: "alias/aws/sns",
+      // Not alias/aws/sns: CloudWatch may not use that AWS managed key, and alarms would never arrive.
+      kmsMasterKeyId: new AlarmTopicKey(this, "alarm-topic-key", props.topicName, props.account).arn,
     });
     if (props.alarmEmail) {
       new SnsTopicSubscription(this, "alarm-email", {

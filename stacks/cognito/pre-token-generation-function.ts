@@ -1,4 +1,3 @@
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
@@ -20,6 +19,8 @@ export interface PreTokenGenerationFunctionProps {
   /** Cognito group name → Identity Store group id; empty turns group sync (and its permissions) off. */
   readonly groupMap: Readonly<Record<string, string>>;
   readonly metricsNamespace: string;
+  /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`) for Identity Store ARNs. */
+  readonly partition: string;
 }
 
 /** The JIT Lambda: creates the person in the Identity Store and keeps mapped group memberships in step. */
@@ -30,7 +31,6 @@ export class PreTokenGenerationFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: PreTokenGenerationFunctionProps) {
     super(scope, id);
-    const partition = new DataAwsPartition(this, "partition").partition;
     this.fn = new NodejsFunction(this, "function", {
       functionName: props.functionName,
       description: "Cognito Pre Token Generation V2: just-in-time IAM Identity Center user and group sync",
@@ -47,7 +47,11 @@ export class PreTokenGenerationFunction extends Construct {
         [ENV_VARS.serviceName]: props.functionName,
         [ENV_VARS.metricsNamespace]: props.metricsNamespace,
       },
-      statements: identityStoreStatements(partition, props.identityStoreArn, Object.values(props.groupMap)),
+      statements: identityStoreStatements(
+        props.partition,
+        props.identityStoreArn,
+        Object.values(props.groupMap),
+      ),
     });
     this.functionName = props.functionName;
     this.arn = this.fn.arn;
