@@ -29,10 +29,19 @@ export interface SynthesizedBridge {
   readonly outdir: string;
 }
 
-/** Builds and synthesizes all three stacks of a config into a temp dir. */
-export function synthBridge(config: BridgeConfig, bundleDir = FIXTURE_BUNDLE_DIR): SynthesizedBridge {
+/**
+ * Builds and synthesizes all three stacks of a config into a temp dir. `skipValidation` skips cdktf's own
+ * synth-time checks, one of which runs `terraform version` for a cloud backend.
+ */
+export function synthBridge(
+  config: BridgeConfig,
+  bundleDir = FIXTURE_BUNDLE_DIR,
+  options: { skipValidation?: boolean } = {},
+): SynthesizedBridge {
   const outdir = tempDir("bridge-synth-");
-  const app = Testing.stubVersion(new App({ outdir, stackTraces: false }));
+  const app = Testing.stubVersion(
+    new App({ outdir, stackTraces: false, skipValidation: options.skipValidation }),
+  );
   const stacks = buildStacks(app, config, { preTokenGenerationBundleDir: bundleDir, projectRoot: outdir });
   app.synth();
   const read = (stackId: string) => readFileSync(path.join(outdir, "stacks", stackId, "cdk.tf.json"), "utf8");
