@@ -32,7 +32,10 @@ export function conditionListsToBlocks(hcl: string): string {
 
 function main(args: string[]): number {
   const cli = path.join(__dirname, "..", "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
-  const synth = spawnSync(process.execPath, [cli, "synth", "--hcl", ...args], { stdio: "inherit" });
+  const synth = spawnSync(process.execPath, [cli, "synth", "--hcl", ...args], {
+    stdio: "inherit",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  });
   if (synth.status !== 0) return synth.status ?? 1;
   const flag = args.findIndex((a) => a === "--output" || a === "-o");
   const outdir = path.resolve(flag >= 0 ? args[flag + 1] : "cdktf.out");
