@@ -17,8 +17,8 @@ export interface BridgeStacks {
 export interface BuildOptions {
   /** Directory of the built JIT Lambda bundle. */
   readonly preTokenGenerationBundleDir: string;
-  /** The project root, where local-backend state lives (default: the current directory). */
-  readonly projectRoot?: string;
+  /** The project root: local-backend state lives in its terraform-state/ folder. */
+  readonly projectRoot: string;
 }
 
 /**
@@ -34,7 +34,7 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
     environment: env,
     localRootFromStackDir:
       path
-        .relative(stackDir, options.projectRoot ?? process.cwd())
+        .relative(stackDir, options.projectRoot)
         .split(path.sep)
         .join("/") || ".",
   };
