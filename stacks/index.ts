@@ -32,11 +32,7 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
   const state: StateSettings = {
     backend: config.backend,
     environment: env,
-    localRootFromStackDir:
-      path
-        .relative(stackDir, options.projectRoot)
-        .split(path.sep)
-        .join("/") || ".",
+    localRootFromStackDir: path.relative(stackDir, options.projectRoot).split(path.sep).join("/") || ".",
   };
   const common = { state, tags: config.tags };
 
