@@ -4,7 +4,7 @@ import { DataAwsSsoadminInstances } from "@cdktf/provider-aws/lib/data-aws-ssoad
 import { IdentitystoreGroup } from "@cdktf/provider-aws/lib/identitystore-group";
 import { SsoadminInstanceAccessControlAttributes } from "@cdktf/provider-aws/lib/ssoadmin-instance-access-control-attributes";
 import { SsoadminPermissionSet } from "@cdktf/provider-aws/lib/ssoadmin-permission-set";
-import { Testing } from "cdktf";
+import { App } from "cdktf";
 import { ConfigError, parseConfig, type BridgeConfig, type BridgeConfigInput } from "../../config";
 import { applyOffline, describeIfTerraform } from "../../__tests__/helpers/terraform-cli";
 import {
@@ -517,7 +517,7 @@ describe("IdentityCenterStack given a config that skipped validation", () => {
   const stack = (change: (c: BridgeConfig) => void) => {
     const config = configWith();
     change(config);
-    return new IdentityCenterStack(Testing.app(), "test-identity-center", {
+    return new IdentityCenterStack(new App({ outdir: tempDir("idc-app-") }), "test-identity-center", {
       state: { backend: { type: "local" }, environment: "test", localRootFromStackDir: "." },
       tags: {},
       identityCenter: config.identityCenter,
