@@ -7,6 +7,11 @@ describe("idFromName", () => {
     expect(idFromName("Admin", "readers", "111111111111")).toBe("Admin~readers~111111111111");
   });
 
+  it("keeps names apart that only a separator inside a name would join", () => {
+    expect(idFromName("a--b", "c")).not.toBe(idFromName("a", "b--c"));
+    expect(idFromName("a b")).not.toBe(idFromName("a-b"));
+  });
+
   it("gives different tuples of names different ids, never containing a path separator", () => {
     const part = fc.oneof(
       fc.string({ maxLength: 12 }),
