@@ -357,6 +357,16 @@ describe("cognito stack for a config the example does not cover", () => {
       ].sort(),
     );
     expect(adding.resources.join(" ")).not.toContain("group/*");
+    const removing = statements.find((s) => s.actions.includes("identitystore:DeleteGroupMembership"))!;
+    expect(removing.actions).toEqual(["identitystore:DeleteGroupMembership"]);
+    expect([...removing.resources].sort()).toEqual(
+      [
+        store,
+        idcArn("membership/*"),
+        idcArn(`group/\${${remoteGroupId(bridge, "platform-admins")}}`),
+        idcArn(`group/\${${remoteGroupId(bridge, "developers")}}`),
+      ].sort(),
+    );
     for (const s of statements.filter((x) => x.actions.some((a: string) => a.startsWith("identitystore:")))) {
       expect(s.resources).toContain(store);
     }

@@ -94,6 +94,7 @@ export function identityStoreStatements(
   // Several Cognito groups may map to one IdC group: list each group once.
   const mappedGroups = [...new Set(groupIds)];
   const anyUser = arn("user/*");
+  const groupArns = mappedGroups.map((id) => arn(`group/${id}`));
   const statements: PolicyStatement[] = [
     {
       sid: "JitUser",
@@ -111,12 +112,13 @@ export function identityStoreStatements(
       {
         sid: "AddToMappedGroups",
         actions: ["identitystore:CreateGroupMembership"],
-        resources: [identityStoreArn, anyUser, ...mappedGroups.map((id) => arn(`group/${id}`))],
+        resources: [identityStoreArn, anyUser, ...groupArns],
       },
       {
+        // Memberships have ids of their own; where IAM also evaluates the group, only mapped ones match.
         sid: "RemoveMemberships",
         actions: ["identitystore:DeleteGroupMembership"],
-        resources: [identityStoreArn, arn("membership/*")],
+        resources: [identityStoreArn, arn("membership/*"), ...groupArns],
       },
     );
   }
