@@ -357,6 +357,13 @@ describe("Identity Store failures", () => {
 });
 
 describe("group sync", () => {
+  /** One of the person's memberships as ListGroupMembershipsForMember returns it. */
+  const membership = (membershipId: string, groupId: string) => ({
+    IdentityStoreId: STORE_ID,
+    MembershipId: membershipId,
+    GroupId: groupId,
+    MemberId: { UserId: USER_ID },
+  });
   const groupMap = new Map([
     ["admins", G_ADMINS],
     ["readers", G_READERS],
@@ -368,20 +375,7 @@ describe("group sync", () => {
 
   it("adds mapped groups the person is in, removes mapped groups they left, never touches unmapped groups", async () => {
     identityStore.on(ListGroupMembershipsForMemberCommand).resolves({
-      GroupMemberships: [
-        {
-          IdentityStoreId: STORE_ID,
-          MembershipId: "m-readers",
-          GroupId: G_READERS,
-          MemberId: { UserId: USER_ID },
-        },
-        {
-          IdentityStoreId: STORE_ID,
-          MembershipId: "m-unmapped",
-          GroupId: G_UNMAPPED,
-          MemberId: { UserId: USER_ID },
-        },
-      ],
+      GroupMemberships: [membership("m-readers", G_READERS), membership("m-unmapped", G_UNMAPPED)],
     });
     identityStore.on(CreateGroupMembershipCommand).resolves({ MembershipId: "m-admins" });
     identityStore.on(DeleteGroupMembershipCommand).resolves({});
@@ -412,14 +406,7 @@ describe("group sync", () => {
 
   it("changes nothing when memberships already match", async () => {
     identityStore.on(ListGroupMembershipsForMemberCommand).resolves({
-      GroupMemberships: [
-        {
-          IdentityStoreId: STORE_ID,
-          MembershipId: "m-admins",
-          GroupId: G_ADMINS,
-          MemberId: { UserId: USER_ID },
-        },
-      ],
+      GroupMemberships: [membership("m-admins", G_ADMINS)],
     });
     const { handler } = setup({ groupMap });
     await handler(preTokenEvent({ groups: ["admins"] }), context());
@@ -430,11 +417,11 @@ describe("group sync", () => {
     identityStore
       .on(ListGroupMembershipsForMemberCommand)
       .resolvesOnce({
-        GroupMemberships: [{ IdentityStoreId: STORE_ID, MembershipId: "m-unmapped", GroupId: G_UNMAPPED }],
+        GroupMemberships: [membership("m-unmapped", G_UNMAPPED)],
         NextToken: "page-2",
       })
       .resolvesOnce({
-        GroupMemberships: [{ IdentityStoreId: STORE_ID, MembershipId: "m-readers", GroupId: G_READERS }],
+        GroupMemberships: [membership("m-readers", G_READERS)],
       });
     identityStore.on(DeleteGroupMembershipCommand).resolves({});
     const { handler } = setup({ groupMap });
@@ -451,7 +438,7 @@ describe("group sync", () => {
 
   it("treats ConflictException on add and ResourceNotFoundException on delete as success (a concurrent sign-in did it)", async () => {
     identityStore.on(ListGroupMembershipsForMemberCommand).resolves({
-      GroupMemberships: [{ IdentityStoreId: STORE_ID, MembershipId: "m-readers", GroupId: G_READERS }],
+      GroupMemberships: [membership("m-readers", G_READERS)],
     });
     identityStore.on(CreateGroupMembershipCommand).rejects(conflict());
     identityStore
@@ -489,7 +476,7 @@ describe("group sync", () => {
 
   it("is a sync failure when a membership change fails (and counts the changes that succeeded)", async () => {
     identityStore.on(ListGroupMembershipsForMemberCommand).resolves({
-      GroupMemberships: [{ IdentityStoreId: STORE_ID, MembershipId: "m-readers", GroupId: G_READERS }],
+      GroupMemberships: [membership("m-readers", G_READERS)],
     });
     identityStore
       .on(CreateGroupMembershipCommand)
