@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadConfig, resolveConfigPath } from "../config";
-import { main, METADATA_OUTPUT } from "../scripts/idc-metadata";
+import { main, METADATA_OUTPUT } from "../cli/idc-metadata";
 import { applyOffline, describeIfTerraform } from "./helpers/terraform-cli";
 
 const METADATA = `<?xml version="1.0" encoding="UTF-8"?>

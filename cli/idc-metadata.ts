@@ -7,11 +7,10 @@
  * stack, read with `terraform output` from the stack's directory in the cdktf output directory (where
  * `cdktf deploy` initialised its backend). The environment comes from the config (BRIDGE_CONFIG) unless given.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig, resolveConfigPath } from "../config";
+import { environmentFromConfig, readStackOutput, stackDirectory, UsageError } from "./shared/stack-outputs";
 
 export const METADATA_OUTPUT = "identity_center_idp_metadata_xml";
 
@@ -27,46 +26,6 @@ Options:
   --stack NAME        stack name (default: <environment>-cloudflare-access)
   --outdir DIR        cdktf output directory (default: cdktf.out)
   -h, --help          show this help`;
-
-class UsageError extends Error {}
-
-function environmentFromConfig(env: NodeJS.ProcessEnv): string {
-  return loadConfig(resolveConfigPath(env)).environment;
-}
-
-/** `terraform output -raw`, or an error message that says what to do about it. */
-function readOutput(stackDir: string, stack: string, env: NodeJS.ProcessEnv): string {
-  const result = spawnSync(
-    "terraform",
-    [`-chdir=${stackDir}`, "output", "-no-color", "-raw", METADATA_OUTPUT],
-    {
-      encoding: "utf8",
-      env: { ...env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
-  if (result.error !== undefined) {
-    const missing = (result.error as NodeJS.ErrnoException).code === "ENOENT";
-    throw new Error(
-      missing ? "terraform CLI not found on PATH" : `could not run terraform: ${result.error.message}`,
-    );
-  }
-  if (result.status !== 0) {
-    throw new Error(
-      `terraform output ${METADATA_OUTPUT} failed in ${stackDir} (exit ${result.status}):\n` +
-        `${(result.stderr || result.stdout).trim()}\n` +
-        `Has stack ${stack} been deployed from this checkout (\`npx cdktf deploy ${stack}\`)? ` +
-        `Otherwise initialise its backend first: terraform -chdir=${stackDir} init`,
-    );
-  }
-  // A state without outputs (never applied) makes Terraform print a warning on stdout and exit 0.
-  if (/^\s*Warning: No outputs found/.test(result.stdout)) {
-    throw new Error(
-      `stack ${stack} has no outputs in its Terraform state (${stackDir}): deploy it first (npx cdktf deploy ${stack})`,
-    );
-  }
-  return result.stdout;
-}
 
 function nextSteps(file: string): string {
   return `Wrote ${file}
@@ -115,12 +74,8 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
     }
 
     const stack = values.stack ?? `${values.environment ?? environmentFromConfig(env)}-cloudflare-access`;
-    const stackDir = path.resolve(values.outdir, "stacks", stack);
-    if (!fs.existsSync(stackDir)) {
-      throw new Error(`stack directory ${stackDir} not found: run \`npm run synth\` and deploy first`);
-    }
-
-    const xml = readOutput(stackDir, stack, env);
+    const stackDir = stackDirectory(values.outdir, stack);
+    const xml = readStackOutput(stackDir, stack, METADATA_OUTPUT, env);
     if (xml.trim() === "") {
       throw new Error(
         `output ${METADATA_OUTPUT} of stack ${stack} is empty: deploy the stack (npx cdktf deploy ${stack}) first`,
