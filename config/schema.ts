@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AWS_REGIONS, COGNITO_RESERVED_DOMAIN_WORDS, LOG_RETENTION_DAYS } from "./aws";
+import { deprovisioningFields } from "./deprovisioning";
 
 // Every custom message states the expected form; the formatter adds the field path and the bad value.
 
@@ -218,6 +219,7 @@ const cognito = z.strictObject({
           error: `expected one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}`,
         })
         .default(90),
+      ...deprovisioningFields,
     })
     .prefault({}),
   monitoring: z
