@@ -17,6 +17,8 @@ export interface BridgeStacks {
 export interface BuildOptions {
   /** Directory of the built JIT Lambda bundle. */
   readonly preTokenGenerationBundleDir: string;
+  /** Directory of the built deprovisioning Lambda bundle. */
+  readonly deprovisioningBundleDir: string;
   /** The project root: local-backend state lives in its terraform-state/ folder. */
   readonly projectRoot: string;
 }
@@ -47,6 +49,7 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
     cloudflareTeamName: config.cloudflare.teamName,
     identityStore: identityCenter,
     preTokenGenerationBundleDir: options.preTokenGenerationBundleDir,
+    deprovisioningBundleDir: options.deprovisioningBundleDir,
   });
   const cloudflareAccess = new CloudflareAccessStack(app, `${env}-cloudflare-access`, {
     ...common,

@@ -9,6 +9,7 @@ import { DEFAULT_METRICS_NAMESPACE } from "../../lambda-src/pre-token-generation
 import { addOutputs } from "../shared/outputs";
 import { configureBackend, type StateSettings } from "../backend";
 import { ClientCredentialsSecret } from "./client-secret";
+import { Deprovisioning } from "./deprovisioning";
 import { PreTokenGenerationMonitoring } from "./monitoring";
 import { PreTokenGenerationFunction } from "./pre-token-generation-function";
 import { CloudflareAppClient, UserPool } from "./user-pool";
@@ -16,6 +17,7 @@ import { CloudflareAppClient, UserPool } from "./user-pool";
 export {
   ClientCredentialsSecret,
   CloudflareAppClient,
+  Deprovisioning,
   PreTokenGenerationFunction,
   PreTokenGenerationMonitoring,
   UserPool,
@@ -43,6 +45,8 @@ export interface CognitoStackProps {
   readonly identityStore: IdentityStoreRef;
   /** Directory of the built JIT Lambda bundle (`npm run build:lambda`). */
   readonly preTokenGenerationBundleDir: string;
+  /** Directory of the built deprovisioning Lambda bundle (`npm run build:lambda`). */
+  readonly deprovisioningBundleDir: string;
 }
 
 /** Second in apply order: the user pool, the Cloudflare app client and the JIT Lambda with its monitoring. */
@@ -90,7 +94,7 @@ export class CognitoStack extends TerraformStack {
     });
     const pool = new UserPool(this, "user-pool", { name, cognito: c, preTokenGenerationArn: jit.arn });
     jit.allowInvocationFrom(pool.arn);
-    new PreTokenGenerationMonitoring(this, "monitoring", {
+    const monitoring = new PreTokenGenerationMonitoring(this, "monitoring", {
       functionName: jit.functionName,
       region: c.region,
       metricsNamespace,
@@ -98,6 +102,20 @@ export class CognitoStack extends TerraformStack {
       alarmEmail: c.alarmEmail,
       topicName: `${name}-alarms`,
       account,
+    });
+    const leavers = new Deprovisioning(this, "deprovisioning", {
+      functionName: `${name}-deprovisioning`,
+      bundleDir: props.deprovisioningBundleDir,
+      provisioning: c.provisioning,
+      identityStoreId: props.identityStore.identityStoreId,
+      identityStoreArn: props.identityStore.identityStoreArn,
+      identityStoreRegion: props.identityStore.region,
+      groupMap,
+      userPoolId: pool.id,
+      userPoolArn: pool.arn,
+      metricsNamespace,
+      account,
+      alarmTopicArn: monitoring.topic.arn,
     });
     const appClient = new CloudflareAppClient(this, "cloudflare-client", {
       userPoolId: pool.id,
@@ -138,6 +156,10 @@ export class CognitoStack extends TerraformStack {
           "App client secret (sensitive: `cdktf output` hides it; prefer the Secrets Manager secret).",
       },
       pre_token_generation_function: { value: jit.functionName, description: "JIT provisioning Lambda." },
+      deprovisioning_function: {
+        value: leavers.functionName,
+        description: "Leavers (deprovisioning) Lambda.",
+      },
     });
   }
 }
