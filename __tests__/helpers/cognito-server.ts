@@ -11,11 +11,11 @@
  * `AttributeName Filter-Type "AttributeValue"` with `=` or `^=`, only the searchable standard attributes
  * (custom attributes are not searchable), at most 256 characters; AttributesToGet naming an attribute
  * that is not searchable (custom ones included) fails unless every user in the results has it.
- * Test knobs: throttle the next N calls, and a log of every call.
+ * Protocol, signature checks, call log and knobs (throttleNext, failNext, hang, delay, before) come from
+ * the shared AWS JSON test server; throttling answers TooManyRequestsException, as Cognito does.
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { AwsJsonTestServer, ServiceError, type Json } from "../lambda/aws-json-server";
 
 export const COGNITO_OPERATIONS = ["AdminGetUser", "ListUsers"] as const;
 export type CognitoOperation = (typeof COGNITO_OPERATIONS)[number];
@@ -28,14 +28,6 @@ export interface CognitoTestUser {
   readonly Attributes: Record<string, string>;
   readonly created: number;
 }
-
-export interface CognitoCallRecord {
-  readonly operation: string;
-  readonly input: Record<string, unknown>;
-  outcome: string;
-}
-
-type Json = Record<string, unknown>;
 
 /** Attributes ListUsers can filter on (API reference, Filter). */
 export const SEARCHABLE_ATTRIBUTES = [
@@ -55,21 +47,7 @@ const USER_POOL_ID_PATTERN = /^[\w-]+_[0-9a-zA-Z]+$/;
 const USERNAME_PATTERN = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
 const FILTER_PATTERN = /^([\w:]+)\s*(=|\^=)\s*"((?:[^"\\]|\\.)*)"$/;
 
-class ServiceError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
 const invalid = (message: string) => new ServiceError("InvalidParameterException", message);
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function checkString(value: unknown, field: string, min: number, max: number, pattern?: RegExp): string {
   if (
@@ -85,40 +63,28 @@ function checkString(value: unknown, field: string, min: number, max: number, pa
   return value;
 }
 
-export class CognitoTestServer {
+export class CognitoTestServer extends AwsJsonTestServer<CognitoOperation> {
   /** Users by user name. */
   readonly users = new Map<string, CognitoTestUser>();
-  readonly calls: CognitoCallRecord[] = [];
-  private throttleRemaining = 0;
-  private failing: { operation: CognitoOperation; remaining: number } | undefined;
   private readonly tokens = new Map<string, { request: string; offset: number }>();
   private clock = 1_700_000_000;
 
-  private constructor(
-    private readonly server: Server,
-    readonly userPoolId: string,
-    readonly region: string,
-    readonly endpoint: string,
-  ) {}
+  private constructor(readonly userPoolId: string) {
+    super({
+      region: userPoolId.split("_")[0]!,
+      targetPrefix: "AWSCognitoIdentityProviderService",
+      signingName: "cognito-idp",
+      errorNamespace: "com.amazonaws.cognito.identity.idp.model",
+      messageKey: "message",
+      operations: COGNITO_OPERATIONS,
+      rateLimit: false,
+    });
+  }
 
   static async start(options: { userPoolId?: string } = {}): Promise<CognitoTestServer> {
-    const userPoolId = options.userPoolId ?? "eu-west-1_TestPool1";
-    const server = createServer();
-    server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    const instance = new CognitoTestServer(
-      server,
-      userPoolId,
-      userPoolId.split("_")[0]!,
-      `http://127.0.0.1:${port}`,
-    );
-    server.on("request", (request: IncomingMessage, response: ServerResponse) => {
-      instance.handle(request, response).catch((error: unknown) => {
-        instance.sendError(response, new ServiceError("InternalErrorException", String(error), 500));
-      });
-    });
-    return instance;
+    const server = new CognitoTestServer(options.userPoolId ?? "eu-west-1_TestPool1");
+    await server.listen();
+    return server;
   }
 
   // ---- seeding and knobs ----------------------------------------------------------------------
@@ -156,93 +122,18 @@ export class CognitoTestServer {
     this.users.delete(username);
   }
 
-  /** After `calls` more successful calls of `operation`, every call of it fails (NotAuthorizedException). */
-  failAfter(calls: number, operation: CognitoOperation): void {
-    this.failing = { operation, remaining: calls };
+  // ---- operations ---------------------------------------------------------------------------
+
+  protected override throttlingErrorType(): string {
+    return "TooManyRequestsException";
   }
 
-  /** The next `count` calls get TooManyRequestsException. */
-  throttleNext(count: number): void {
-    this.throttleRemaining = count;
-  }
-
-  callsOf(operation: CognitoOperation): CognitoCallRecord[] {
-    return this.calls.filter((c) => c.operation === operation);
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => this.server.close((e) => (e ? reject(e) : resolve())));
-  }
-
-  // ---- protocol -------------------------------------------------------------------------------
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString("utf8");
-    const target = String(request.headers["x-amz-target"] ?? "");
-    const operation = target.replace(/^AWSCognitoIdentityProviderService\./, "");
-    let input: Json = {};
-    try {
-      const parsed: unknown = body === "" ? {} : JSON.parse(body);
-      if (isObject(parsed)) input = parsed;
-    } catch {
-      // answered below
+  protected dispatch(operation: CognitoOperation, input: Json): Json {
+    const poolId = checkString(input.UserPoolId, "userPoolId", 1, 55, USER_POOL_ID_PATTERN);
+    if (poolId !== this.userPoolId) {
+      throw new ServiceError("ResourceNotFoundException", `User pool ${poolId} does not exist.`);
     }
-    const call: CognitoCallRecord = { operation, input, outcome: "pending" };
-    this.calls.push(call);
-    const fail = (error: ServiceError) => {
-      call.outcome = error.type;
-      this.sendError(response, error);
-    };
-
-    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/cognito-idp\/aws4_request/.exec(
-      String(request.headers.authorization ?? ""),
-    );
-    if (request.method !== "POST" || request.url !== "/") {
-      return fail(new ServiceError("UnknownOperationException", "Unknown operation", 404));
-    }
-    if (!String(request.headers["content-type"] ?? "").startsWith("application/x-amz-json-1.1")) {
-      return fail(
-        new ServiceError("UnsupportedMediaTypeException", "Expected application/x-amz-json-1.1", 415),
-      );
-    }
-    if (scope === null) {
-      return fail(
-        new ServiceError("MissingAuthenticationTokenException", "Missing Authentication Token", 403),
-      );
-    }
-    if (scope[1] !== this.region) {
-      return fail(
-        new ServiceError("InvalidSignatureException", `Credential should be scoped to a valid region.`, 403),
-      );
-    }
-    if (!(COGNITO_OPERATIONS as readonly string[]).includes(operation)) {
-      return fail(new ServiceError("UnknownOperationException", `Unknown operation ${target}`));
-    }
-    if (this.failing?.operation === operation) {
-      if (this.failing.remaining === 0) {
-        return fail(new ServiceError("NotAuthorizedException", "Access denied (test fault)"));
-      }
-      this.failing.remaining -= 1;
-    }
-    if (this.throttleRemaining > 0) {
-      this.throttleRemaining -= 1;
-      return fail(new ServiceError("TooManyRequestsException", "Rate exceeded"));
-    }
-    try {
-      const poolId = checkString(input.UserPoolId, "userPoolId", 1, 55, USER_POOL_ID_PATTERN);
-      if (poolId !== this.userPoolId) {
-        throw new ServiceError("ResourceNotFoundException", `User pool ${poolId} does not exist.`);
-      }
-      const output = operation === "AdminGetUser" ? this.adminGetUser(input) : this.listUsers(input);
-      call.outcome = "ok";
-      this.send(response, 200, output);
-    } catch (error) {
-      if (error instanceof ServiceError) return fail(error);
-      throw error;
-    }
+    return operation === "AdminGetUser" ? this.adminGetUser(input) : this.listUsers(input);
   }
 
   private find(username: string): CognitoTestUser | undefined {
@@ -345,29 +236,6 @@ export class CognitoTestServer {
       })),
       ...(next === undefined ? {} : { PaginationToken: next }),
     };
-  }
-
-  private send(response: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}) {
-    const payload = JSON.stringify(body);
-    response.writeHead(status, {
-      "Content-Type": "application/x-amz-json-1.1",
-      "Content-Length": Buffer.byteLength(payload),
-      "x-amzn-RequestId": randomUUID(),
-      ...headers,
-    });
-    response.end(payload);
-  }
-
-  private sendError(response: ServerResponse, error: ServiceError): void {
-    if (response.headersSent) return;
-    this.send(
-      response,
-      error.status,
-      { __type: error.type, message: error.message },
-      {
-        "x-amzn-ErrorType": `${error.type}:`,
-      },
-    );
   }
 }
 

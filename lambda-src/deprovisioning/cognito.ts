@@ -4,10 +4,10 @@ import {
   ListUsersCommand,
   type AttributeType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { BoundedRetryStrategy } from "../pre-token-generation/retry-strategy";
+import { createRequestHandler } from "../shared/identity-store-client";
+import { BoundedRetryStrategy } from "../shared/retry-strategy";
 import { IDC_USER_ID_ATTRIBUTE, LAST_SIGN_IN_ATTRIBUTE } from "../pre-token-generation/contract";
-import { MAX_PAGES } from "./identity-store";
+import { BACKGROUND_RETRIES, BACKGROUND_TIMEOUTS, MAX_PAGES } from "./identity-store";
 import type { Pacer } from "./pacer";
 
 /** What the deprovisioner needs to know about a Cognito user. */
@@ -29,18 +29,9 @@ export const COGNITO_PAGE_SIZE = 60;
 export function createCognitoClient(region: string): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({
     region,
-    maxAttempts: 5,
-    retryStrategy: new BoundedRetryStrategy({
-      maxAttempts: 5,
-      throttlingBaseDelayMs: 500,
-      transientBaseDelayMs: 200,
-      maxDelayMs: 5000,
-    }),
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: 3000,
-      requestTimeout: 10_000,
-      throwOnRequestTimeout: true,
-    }),
+    maxAttempts: BACKGROUND_RETRIES.maxAttempts,
+    retryStrategy: new BoundedRetryStrategy(BACKGROUND_RETRIES),
+    requestHandler: createRequestHandler(BACKGROUND_TIMEOUTS),
   });
 }
 

@@ -87,6 +87,10 @@ export const METRIC_NAMES = {
   OwnershipChecksFailed: "OwnershipChecksFailed",
 } as const;
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
+/** Every metric is a count. */
+export const METRIC_UNITS = Object.fromEntries(
+  Object.values(METRIC_NAMES).map((name) => [name, "Count"]),
+) as Readonly<Record<MetricName, "Count">>;
 
 /** The function's timeout: a reconciliation pages through both directories at the APIs' rate limits. */
 export const DEPROVISIONING_TIMEOUT_SECONDS = 300;

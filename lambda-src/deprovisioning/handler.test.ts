@@ -4,13 +4,13 @@
  * path, pagination, throttling and reruns.
  */
 import { CognitoTestServer } from "../../__tests__/helpers/cognito-server";
-import { IdentityStoreTestServer } from "../../__tests__/deprovisioning/dev-identity-store-server";
+import { IdentityStoreTestServer } from "../../__tests__/lambda/identity-store-server";
 import {
   BRIDGE_USER_TYPE,
   IDC_USER_ID_ATTRIBUTE,
   LAST_SIGN_IN_ATTRIBUTE,
 } from "../pre-token-generation/contract";
-import type { LogAttributes } from "../pre-token-generation/telemetry";
+import type { LogAttributes } from "../shared/telemetry";
 import { CognitoDirectory, createCognitoClient } from "./cognito";
 import { loadConfig } from "./config";
 import { ENV_VARS, METRIC_NAMES, RECONCILE_EVENT, type DeprovisionMode, type MetricName } from "./contract";
@@ -52,7 +52,9 @@ interface Recorded {
   readonly metrics: Map<MetricName, number>;
 }
 
-function setup(settings: { mode?: DeprovisionMode; maxPerRun?: number; inactiveDays?: number } = {}) {
+function setup(
+  settings: { mode?: DeprovisionMode; maxPerRun?: number; inactiveDays?: number; intervalMs?: number } = {},
+) {
   const config = loadConfig({
     [ENV_VARS.identityStoreId]: store.identityStoreId,
     [ENV_VARS.identityStoreRegion]: store.region,
@@ -68,7 +70,7 @@ function setup(settings: { mode?: DeprovisionMode; maxPerRun?: number; inactiveD
     (message: string, attributes?: LogAttributes): void => {
       recorded.logs.push({ level, message, attributes });
     };
-  const pacer = new Pacer(0);
+  const pacer = new Pacer(settings.intervalMs ?? 0);
   const handler = createHandler({
     config,
     identityStore: new DeprovisioningIdentityStore(
@@ -381,7 +383,7 @@ describe("the CloudTrail event path", () => {
 
 describe("scale and failures", () => {
   it("pages through every Identity Store and Cognito user", async () => {
-    store.membershipPageSize = 7; // ListUsers pages too
+    store.usersPageSize = 7;
     const leavers: string[] = [];
     for (let i = 0; i < 130; i += 1) {
       const p = person(`user${i}@acme.example`, { groups: [] });
@@ -398,6 +400,20 @@ describe("scale and failures", () => {
     expect(pool.callsOf("ListUsers")).toHaveLength(3); // 130 users, 60 a page
   });
 
+  it("paces each Identity Store API under its 20 requests/s quota (the server enforces it)", async () => {
+    store.usersPageSize = 4;
+    for (let i = 0; i < 120; i += 1) person(`user${i}@acme.example`, { groups: [] });
+    const { handler } = setup({ intervalMs: 60 });
+    await handler(RECONCILE_EVENT);
+    expect(store.callsOf("ListUsers").length).toBeGreaterThanOrEqual(30);
+    expect(store.calls.filter((c) => c.outcome === "ThrottlingException")).toEqual([]);
+    // Without pacing the same run bursts past the quota and leans on retries: the check above can fail.
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // let the server's token bucket refill
+    const before = store.calls.length;
+    await setup().handler(RECONCILE_EVENT);
+    expect(store.calls.slice(before).some((c) => c.outcome === "ThrottlingException")).toBe(true);
+  });
+
   it("rides out throttling of both APIs", async () => {
     const ada = person("ada@acme.example");
     pool.disable(ada.username);
@@ -409,7 +425,10 @@ describe("scale and failures", () => {
 
   it("changes nothing when the Cognito listing fails part-way (a partial listing would make people look gone)", async () => {
     for (let i = 0; i < 70; i += 1) person(`user${i}@acme.example`);
-    pool.failAfter(1, "ListUsers"); // the second page fails for good
+    // After the first page, every ListUsers call fails for good.
+    pool.before("ListUsers", () =>
+      pool.failNext(1000, { operation: "ListUsers", type: "NotAuthorizedException", status: 400 }),
+    );
     const { handler, recorded } = setup({ mode: "delete-user", maxPerRun: 1000 });
     await expect(handler(RECONCILE_EVENT)).rejects.toMatchObject({ name: "NotAuthorizedException" });
     expect(store.users.size).toBe(70);

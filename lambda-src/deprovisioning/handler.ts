@@ -1,19 +1,18 @@
-import { Deadline } from "../pre-token-generation/deadline";
-import { describeError, type Log } from "../pre-token-generation/telemetry";
+import { Deadline } from "../shared/deadline";
+import { describeError, type Log, type MetricsSink } from "../shared/telemetry";
 import type { CognitoDirectory } from "./cognito";
 import type { Config } from "./config";
-import { METRIC_NAMES, type DeprovisionMode } from "./contract";
+import { METRIC_NAMES, type DeprovisionMode, type MetricName } from "./contract";
 import { parseInvocation, type Invocation } from "./event";
 import type { DeprovisioningIdentityStore, Membership } from "./identity-store";
 import { assessUser, CognitoIndex, isBridgeOwned, type Leaver } from "./leavers";
-import type { RunMetrics } from "./telemetry";
 
 export interface HandlerDependencies {
   readonly config: Config;
   readonly identityStore: DeprovisioningIdentityStore;
   readonly cognito: CognitoDirectory;
   readonly log: Log;
-  readonly metrics: RunMetrics;
+  readonly metrics: MetricsSink<MetricName>;
   /** Today's date (UTC, YYYY-MM-DD); injectable for tests. */
   readonly today?: () => string;
 }

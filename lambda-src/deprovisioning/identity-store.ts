@@ -8,9 +8,9 @@ import {
   ListUsersCommand,
   type User,
 } from "@aws-sdk/client-identitystore";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { BoundedRetryStrategy } from "../pre-token-generation/retry-strategy";
+import { createRequestHandler, type HttpTimeouts } from "../shared/identity-store-client";
+import { BoundedRetryStrategy, type RetryOptions } from "../shared/retry-strategy";
 import type { Pacer } from "./pacer";
 
 /** What the deprovisioner needs to know about an IdC user. */
@@ -28,10 +28,17 @@ export interface Membership {
 /** Bound on pages of one listing: a loop that never ends would only burn the run's time. */
 export const MAX_PAGES = 10_000;
 
-/**
- * A background job, not a sign-in: longer timeouts and more patient retries than the JIT Lambda, still
- * bounded (the run has a deadline of its own).
- */
+/** A background job, not a sign-in: longer timeouts than the JIT Lambda (the run has a deadline of its own). */
+export const BACKGROUND_TIMEOUTS: HttpTimeouts = { connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 };
+/** More patient retries than a sign-in can afford, still bounded. */
+export const BACKGROUND_RETRIES: RetryOptions = {
+  maxAttempts: 5,
+  throttlingBaseDelayMs: 500,
+  transientBaseDelayMs: 200,
+  maxDelayMs: 5000,
+};
+
+/** The shared client settings, with these timeouts and retries, and credentials for cross-account mode. */
 export function createIdentityStoreClient(
   region: string,
   credentials?: AwsCredentialIdentityProvider,
@@ -39,18 +46,9 @@ export function createIdentityStoreClient(
   return new IdentitystoreClient({
     region,
     credentials,
-    maxAttempts: 5,
-    retryStrategy: new BoundedRetryStrategy({
-      maxAttempts: 5,
-      throttlingBaseDelayMs: 500,
-      transientBaseDelayMs: 200,
-      maxDelayMs: 5000,
-    }),
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: 3000,
-      requestTimeout: 10_000,
-      throwOnRequestTimeout: true,
-    }),
+    maxAttempts: BACKGROUND_RETRIES.maxAttempts,
+    retryStrategy: new BoundedRetryStrategy(BACKGROUND_RETRIES),
+    requestHandler: createRequestHandler(BACKGROUND_TIMEOUTS),
   });
 }
 

@@ -8,15 +8,15 @@ import {
   createMetrics,
   createTracer,
   powertoolsLog,
-} from "../pre-token-generation/observability";
+  powertoolsMetrics,
+} from "../shared/observability";
 import { assumeRoleCredentials } from "./assume-role";
 import { CognitoDirectory, createCognitoClient } from "./cognito";
 import { loadConfig, type Config } from "./config";
-import { DEFAULT_SERVICE_NAME, ENV_VARS } from "./contract";
+import { DEFAULT_SERVICE_NAME, ENV_VARS, METRIC_UNITS } from "./contract";
 import { createHandler, type RunSummary } from "./handler";
 import { createIdentityStoreClient, DeprovisioningIdentityStore } from "./identity-store";
 import { Pacer } from "./pacer";
-import { powertoolsRunMetrics } from "./telemetry";
 
 /** ~16 calls a second per operation: under Identity Store's ~20 per API, with room for the JIT Lambda. */
 const CALL_INTERVAL_MS = 60;
@@ -47,7 +47,7 @@ const handle = createHandler({
   identityStore: new DeprovisioningIdentityStore(identityStoreClient, config.identityStoreId, pacer),
   cognito: new CognitoDirectory(cognitoClient, config.userPoolId, pacer),
   log: powertoolsLog(logger),
-  metrics: powertoolsRunMetrics(createMetrics(config.metricsNamespace, config.serviceName)),
+  metrics: powertoolsMetrics(createMetrics(config.metricsNamespace, config.serviceName), METRIC_UNITS),
 });
 
 export const handler = async (event: unknown, context: Context): Promise<RunSummary> => {
