@@ -4,6 +4,7 @@ import { Fn, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { IdentityCenterConfig } from "../../config";
 import { configureBackend, type StateSettings } from "../backend";
+import { awsProviderAccess, type AwsAccountAccess } from "../shared/aws-account";
 import { addOutputs } from "../shared/outputs";
 import { terraformLiteral } from "../shared/terraform-literal";
 import { AccessControlAttributes } from "./access-control-attributes";
@@ -24,6 +25,8 @@ export interface IdentityCenterStackProps {
   readonly state: StateSettings;
   readonly tags: Readonly<Record<string, string>>;
   readonly identityCenter: IdentityCenterConfig;
+  /** The account the stack deploys to and the deploy role its aws provider assumes [none: the credentials']. */
+  readonly account?: AwsAccountAccess;
 }
 
 /** First in apply order: the IdC instance, its groups, permission sets and SAML SP settings. */
@@ -37,12 +40,18 @@ export class IdentityCenterStack extends TerraformStack {
   public readonly samlServiceProvider: SamlServiceProvider;
   /** Default AWS access portal URL, derived from the identity store id. */
   public readonly accessPortalUrl: string;
+  /** IdC's customer managed KMS key (from config), if any. */
+  public readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: IdentityCenterStackProps) {
     super(scope, id);
     configureBackend(this, props.state);
     const ic = props.identityCenter;
-    new AwsProvider(this, "aws", { region: ic.region, defaultTags: [{ tags: { ...props.tags } }] });
+    new AwsProvider(this, "aws", {
+      region: ic.region,
+      defaultTags: [{ tags: { ...props.tags } }],
+      ...awsProviderAccess(props.account ?? {}, id),
+    });
 
     const instance = new IdentityCenterInstance(this, "instance");
     const groups = new IdentityStoreGroups(this, "groups", {
@@ -71,6 +80,7 @@ export class IdentityCenterStack extends TerraformStack {
     this.identityStoreArn = instance.identityStoreArn;
     this.groupIds = groups.groupIds;
     this.accessPortalUrl = `https://${instance.identityStoreId}.awsapps.com/start`;
+    this.kmsKeyArn = ic.kmsKeyArn;
 
     const outputs = addOutputs(this, {
       identity_store_id: {
