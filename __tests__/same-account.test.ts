@@ -28,4 +28,27 @@ describe("a same-account config", () => {
     }
     expect(example).toEqual(JSON.parse(readFileSync(SNAPSHOT, "utf8")));
   });
+
+  it("is unchanged by naming its one account, except that each aws provider then insists on it", () => {
+    const account = "123456789012";
+    const named = stacksOf((c) => {
+      c.identityCenter.accountId = account;
+      c.identityCenter.assumeRoleArn = `arn:aws:iam::${account}:role/bridge-deploy`;
+      c.cognito.accountId = account;
+    });
+    for (const stack of ["identityCenter", "cognito", "cloudflareAccess"]) {
+      const [provider] = named[stack].provider.aws;
+      expect(provider.allowed_account_ids).toEqual([account]);
+      const withoutAccess = { ...provider };
+      delete withoutAccess.allowed_account_ids;
+      delete withoutAccess.assume_role;
+      expect({ ...named[stack], provider: { ...named[stack].provider, aws: [withoutAccess] } }).toEqual(
+        example[stack],
+      );
+    }
+    expect(named.identityCenter.provider.aws[0].assume_role).toEqual([
+      { role_arn: `arn:aws:iam::${account}:role/bridge-deploy`, session_name: "prod-identity-center" },
+    ]);
+    expect(JSON.stringify(named)).not.toContain("identity-store-access");
+  });
 });

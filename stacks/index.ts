@@ -4,6 +4,7 @@ import { resolveAccounts, type BridgeConfig } from "../config";
 import type { StateSettings } from "./backend";
 import { CloudflareAccessStack } from "./cloudflare-access";
 import { CognitoStack } from "./cognito";
+import { preTokenGenerationCaller } from "./cognito/pre-token-generation-function";
 import { IdentityCenterStack } from "./identity-center";
 
 export { CloudflareAccessStack, CognitoStack, IdentityCenterStack };
@@ -46,6 +47,16 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
     ...common,
     identityCenter: config.identityCenter,
     account: identityCenterAccount,
+    // Cross-account mode: the Lambdas in the cognito account reach the Identity Store through roles here.
+    ...(accounts.crossAccount && accounts.cognito !== undefined
+      ? {
+          identityStoreAccess: {
+            environment: env,
+            trustedAccountId: accounts.cognito,
+            callers: [preTokenGenerationCaller(env, config.cognito.provisioning)],
+          },
+        }
+      : {}),
   });
   const cognito = new CognitoStack(app, `${env}-cognito`, {
     ...common,

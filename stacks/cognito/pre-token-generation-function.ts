@@ -6,6 +6,7 @@ import { COGNITO_ACTIONS, ENV_VARS } from "../../lambda-src/pre-token-generation
 import {
   identityStoreKmsStatements,
   identityStoreMemberArn,
+  type IdentityStoreCaller,
   type IdentityStoreScope,
 } from "../shared/identity-store-policy";
 import { hclQuotedContent } from "../shared/terraform-literal";
@@ -23,6 +24,29 @@ export const PRE_TOKEN_GENERATION_CALLER = "pre-token-generation";
  */
 export function preTokenGenerationFunctionName(environment: string): string {
   return `${environment}-idc-oidc-bridge-pre-token-generation`;
+}
+
+/**
+ * The JIT Lambda as an Identity Store caller, for its cross-account access role: the same statements as its
+ * own role gets in one account, for the IdC groups `groupMap` maps to.
+ */
+export function preTokenGenerationCaller(
+  environment: string,
+  provisioning: Pick<CognitoConfig["provisioning"], "groupMap">,
+): IdentityStoreCaller {
+  return {
+    purpose: PRE_TOKEN_GENERATION_CALLER,
+    roleName: preTokenGenerationFunctionName(environment),
+    statements: (scope, groupIds) =>
+      identityStoreStatements(
+        scope,
+        Object.values(provisioning.groupMap).map((name) => {
+          const id = groupIds[name];
+          if (id === undefined) throw new Error(`cognito.provisioning.groupMap: unknown IdC group "${name}"`);
+          return id;
+        }),
+      ),
+  };
 }
 
 export interface PreTokenGenerationFunctionProps {

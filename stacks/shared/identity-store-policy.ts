@@ -1,5 +1,21 @@
 import type { PolicyStatement } from "./nodejs-function";
 
+/**
+ * A Lambda that calls the Identity Store. In cross-account mode the identity-center stack gives each caller
+ * an access role in the IdC account that only the caller's own execution role may assume.
+ */
+export interface IdentityStoreCaller {
+  /** Names the caller among the callers (its access role, its entry in `accessRoleArns`), e.g. `pre-token-generation`. */
+  readonly purpose: string;
+  /** The caller's execution role name in the cognito account: fixed by the environment, known before it exists. */
+  readonly roleName: string;
+  /** The caller's Identity Store (and KMS) statements for a store, given its groups' ids by IdC group name. */
+  readonly statements: (
+    scope: IdentityStoreScope,
+    groupIds: Readonly<Record<string, string>>,
+  ) => PolicyStatement[];
+}
+
 /** What an Identity Store caller's statements are scoped to. */
 export interface IdentityStoreScope {
   /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`). */
