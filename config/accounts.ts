@@ -59,7 +59,7 @@ const roleAccount = (arn: unknown) => ROLE_ARN.exec(str(arn) ?? "")?.[2];
 
 /** The accounts a config's two sides run in, as far as the config says. */
 export interface ResolvedAccounts {
-  /** identityCenter.accountId, else the account of identityCenter.assumeRoleArn / kmsKeyArn. */
+  /** identityCenter.accountId, else the account of identityCenter.assumeRoleArn. */
   readonly identityCenter: string | undefined;
   /** cognito.accountId, else cognito.assumeRoleArn's account, else the IdC account (one account). */
   readonly cognito: string | undefined;
@@ -70,8 +70,10 @@ export interface ResolvedAccounts {
   readonly crossAccount: boolean;
 }
 
+// Not from kmsKeyArn: the key belongs to the account that owns the IdC instance, which is the management
+// account even when a delegated administrator account runs the identity-center stack.
 function identityCenterImplied(ic: AccountFields): string | undefined {
-  return str(ic.accountId) ?? roleAccount(ic.assumeRoleArn) ?? KMS_KEY_ARN.exec(str(ic.kmsKeyArn) ?? "")?.[3];
+  return str(ic.accountId) ?? roleAccount(ic.assumeRoleArn);
 }
 
 function cognitoImplied(c: AccountFields): string | undefined {
@@ -127,23 +129,15 @@ export function accountIssues(config: {
     }
   }
 
+  // Only the region is checked: the key's account is the instance owner's (the management account), which
+  // differs from identityCenter.accountId under a delegated administrator.
   const key = KMS_KEY_ARN.exec(str(ic.kmsKeyArn) ?? "");
-  if (key) {
-    const [, partition, keyRegion, keyAccount] = key;
-    const expectedAccount = icAccount ?? roleAccount(ic.assumeRoleArn);
-    if (expectedAccount !== undefined && keyAccount !== expectedAccount) {
-      issues.push({
-        path: ["identityCenter", "kmsKeyArn"],
-        message: `expected a key in the IAM Identity Center account ${expectedAccount} (IdC uses only keys of its own account), not in ${keyAccount}`,
-      });
-    }
-    const region = str(ic.region);
-    if (region !== undefined && (keyRegion !== region || partition !== partitionOfRegion(region))) {
-      issues.push({
-        path: ["identityCenter", "kmsKeyArn"],
-        message: `expected a key in identityCenter.region (${region}), not in ${keyRegion}`,
-      });
-    }
+  const icRegion = str(ic.region);
+  if (key && icRegion !== undefined && (key[2] !== icRegion || key[1] !== partitionOfRegion(icRegion))) {
+    issues.push({
+      path: ["identityCenter", "kmsKeyArn"],
+      message: `expected a key in identityCenter.region (${icRegion}), not in ${key[2]}`,
+    });
   }
 
   if (icAccount === undefined) {
