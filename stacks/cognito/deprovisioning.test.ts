@@ -5,8 +5,6 @@
  * invoke this function. IAM cannot check the ownership mark (UserType is no condition key), so
  * "only bridge-owned users" is the function's job, proven in lambda-src/deprovisioning/handler.test.ts.
  */
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Testing } from "cdktf";
 import { configWith, json, resources, synthBridge, type TerraformJson } from "../../__tests__/helpers/stacks";
 import {
   rolePolicies,
@@ -16,8 +14,17 @@ import {
   type NamedPolicy,
   type Substitution,
 } from "../../__tests__/helpers/iam-simulator";
+import {
+  accessRoleArn,
+  bridgeSubstitutions,
+  bridgeValues,
+  identityStoreArn,
+  lambdaRoleArn,
+  userPoolArn,
+} from "../../__tests__/helpers/bridge-iam";
 import type { DeprovisionMode } from "../../lambda-src/deprovisioning/contract";
-import { Deprovisioning } from "./deprovisioning";
+import { identityStoreAccessRoleName } from "../identity-center/identity-store-access";
+import { DEPROVISIONING_CALLER, deprovisioningFunctionName } from "./deprovisioning";
 
 const ACCOUNT = "111111111111";
 const STORE_ID = "d-1234567890";
@@ -64,8 +71,13 @@ function stackFor(mode: DeprovisionMode): string {
   return byMode.get(mode)!;
 }
 
-async function allowed(policies: readonly NamedPolicy[], action: string, resources: Record<string, string>) {
-  return (await simulateAction({ identityPolicies: policies, action, resources })).allowed;
+async function allowed(
+  policies: readonly NamedPolicy[],
+  action: string,
+  resources: Record<string, string>,
+  principal?: string,
+) {
+  return (await simulateAction({ identityPolicies: policies, action, resources, principal })).allowed;
 }
 
 describe("Deprovisioning construct in the cognito stack", () => {
@@ -284,64 +296,80 @@ describe("deprovisioner role, proven with the IAM simulator", () => {
   });
 });
 
-describe("cross-account mode (identityStoreRoleArn)", () => {
-  const ACCESS_ROLE = "arn:aws:iam::222222222222:role/prod-identity-store-access";
-  const stack = Testing.synthScope((scope) => {
-    new AwsProvider(scope, "aws", { region: "eu-west-1" });
-    new Deprovisioning(scope, "leavers", {
-      functionName: ROLE,
-      bundleDir: `${__dirname}/../../__tests__/fixtures/lambda-bundle`,
-      provisioning: {
+describe("cross-account mode: the identity-center stack's access role for the deprovisioner", () => {
+  const IDC = "333333333333";
+  const COGNITO = "444444444444";
+  const ENV = "stage";
+  const FN = deprovisioningFunctionName(ENV);
+  const ACCESS = identityStoreAccessRoleName(ENV, DEPROVISIONING_CALLER);
+  const bridge = synthBridge(
+    configWith((c) => {
+      c.environment = ENV;
+      c.backend = { type: "local" };
+      c.identityCenter.accountId = IDC;
+      c.cognito.accountId = COGNITO;
+      c.cognito.provisioning = {
+        ...c.cognito.provisioning,
         deprovision: "delete-user",
-        maxDeprovisionPerRun: 10,
-        inactiveDays: undefined,
-        deprovisionSchedule: "rate(1 day)",
-        logRetentionDays: 90,
-      },
-      identityStoreId: STORE_ID,
-      identityStoreArn: `arn:aws:identitystore::222222222222:identitystore/${STORE_ID}`,
-      identityStoreRegion: "eu-west-1",
-      groupMap: {},
-      userPoolId: "eu-west-1_AbC123",
-      userPoolArn: POOL,
-      metricsNamespace: "IdcOidcBridge",
-      account: { id: ACCOUNT, partition: "aws" },
-      alarmTopicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:alarms`,
-      identityStoreRoleArn: ACCESS_ROLE,
-    });
-  });
+        groupMap: { "cognito-admins": "platform-admins" },
+      };
+    }),
+  );
+  const v = bridgeValues(
+    ["platform-admins", "developers", "readers"],
+    { identityCenter: IDC, cognito: COGNITO },
+    { accessRoleNames: { [DEPROVISIONING_CALLER]: ACCESS } },
+  );
+  const values = bridgeSubstitutions(v);
+  const store = identityStoreArn(v);
 
-  it("passes the role ARN and may only assume that role for the Identity Store", async () => {
-    const fn = Object.values(resources(stack, "aws_lambda_function"))[0] as TerraformJson;
-    expect(fn.environment.variables.IDENTITY_STORE_ROLE_ARN).toBe(ACCESS_ROLE);
-    const policies = rolePolicies(stack, ROLE, VALUES);
-    // Cross-account: the access role's trust AND the caller's own policy must allow it.
-    const trustsUs = {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/${ROLE}` },
-          Action: "sts:AssumeRole",
-        },
-      ],
-    };
-    const assume = (roleArn: string) =>
+  it("the function only assumes its own access role; that role may delete users of this store only", async () => {
+    const fn = (Object.values(resources(bridge.cognito, "aws_lambda_function")) as TerraformJson[]).find(
+      (f) => f.function_name === FN,
+    )!;
+    expect(fn.environment.variables.IDENTITY_STORE_ROLE_ARN).toMatch(
+      /identity-store-access_deprovisioning_role/,
+    );
+    const own = rolePolicies(bridge.cognito, FN, values);
+    const ownActions = own.flatMap((p) => p.policy.Statement.flatMap((st) => st.Action as string[]));
+    expect(ownActions.filter((a) => a.startsWith("identitystore:"))).toEqual([]);
+    const self = `arn:aws:sts::${COGNITO}:assumed-role/${FN}/session`;
+    expect(await allowed(own, "cognito-idp:ListUsers", { userpool: userPoolArn(v) }, self)).toBe(true);
+
+    const trust = roleTrustPolicy(bridge.identityCenter, ACCESS, values);
+    const assume = (principalRole: string) =>
       simulateAssumeRole({
-        trustPolicy: trustsUs,
-        roleArn,
-        principal: `arn:aws:iam::${ACCOUNT}:role/${ROLE}`,
-        callerPolicies: policies,
+        trustPolicy: trust,
+        roleArn: accessRoleArn(v, DEPROVISIONING_CALLER),
+        principal: `arn:aws:sts::${COGNITO}:assumed-role/${principalRole}/session`,
+        callerPolicies: own,
+        context: { "aws:PrincipalArn": lambdaRoleArn(v, principalRole), "aws:PrincipalAccount": COGNITO },
       });
-    expect((await assume(ACCESS_ROLE)).allowed).toBe(true);
-    expect((await assume("arn:aws:iam::222222222222:role/something-else")).allowed).toBe(false);
-    const otherAccountStore = `arn:aws:identitystore::222222222222:identitystore/${STORE_ID}`;
+    expect((await assume(FN)).allowed).toBe(true);
+    expect((await assume(deprovisioningFunctionName("prod"))).allowed).toBe(false);
+
+    const access = rolePolicies(bridge.identityCenter, ACCESS, values);
+    const accessSession = `arn:aws:sts::${IDC}:assumed-role/${ACCESS}/session`;
+    const may = (action: string, resources: Record<string, string>) =>
+      allowed(access, action, resources, accessSession);
+    expect(await may("identitystore:DeleteUser", { Identitystore: store, User: user("u-1") })).toBe(true);
     expect(
-      await allowed(policies, "identitystore:DeleteUser", {
-        Identitystore: otherAccountStore,
+      await may("identitystore:DeleteUser", {
+        Identitystore: identityStoreArn(v, "d-9999999999"),
         User: user("u-1"),
       }),
     ).toBe(false);
-    expect(await allowed(policies, "cognito-idp:ListUsers", { userpool: POOL })).toBe(true);
+    expect(
+      await allowed(access, "identitystore:UpdateUser", { Identitystore: store, User: user("u-1") }),
+    ).toBe(false);
+    expect(await may("identitystore:ListUsers", { Identitystore: store, AllUsers: user("*") })).toBe(true);
+    expect(
+      await may("identitystore:DeleteGroupMembership", {
+        Identitystore: store,
+        Group: group(v.groupIds["platform-admins"]!),
+        GroupMembership: membership("m-1"),
+        User: user("u-1"),
+      }),
+    ).toBe(false);
   });
 });

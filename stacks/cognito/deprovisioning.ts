@@ -21,8 +21,46 @@ import {
   TRIGGER_EVENT_NAMES,
   type DeprovisionMode,
 } from "../../lambda-src/deprovisioning/contract";
+import {
+  identityStoreKmsStatements,
+  identityStoreMemberArn,
+  type IdentityStoreCaller,
+  type IdentityStoreScope,
+} from "../shared/identity-store-policy";
 import { NodejsFunction, type PolicyStatement } from "../shared/nodejs-function";
 import { hclQuotedContent } from "../shared/terraform-literal";
+
+/** Names this function among the Identity Store callers (its cross-account access role). */
+export const DEPROVISIONING_CALLER = "deprovisioning";
+
+/** The function's name, which is also its execution role's name: fixed by the environment (cross-account trust). */
+export function deprovisioningFunctionName(environment: string): string {
+  return `${environment}-idc-oidc-bridge-deprovisioning`;
+}
+
+/**
+ * The deprovisioner as an Identity Store caller, for its cross-account access role: the same statements its
+ * own role gets in one account, for its mode and the IdC groups `groupMap` maps to.
+ */
+export function deprovisioningCaller(
+  environment: string,
+  provisioning: Pick<CognitoConfig["provisioning"], "groupMap" | "deprovision">,
+): IdentityStoreCaller {
+  return {
+    purpose: DEPROVISIONING_CALLER,
+    roleName: deprovisioningFunctionName(environment),
+    statements: (scope, groupIds) =>
+      deprovisioningIdentityStoreStatements(
+        scope,
+        provisioning.deprovision,
+        Object.values(provisioning.groupMap).map((name) => {
+          const id = groupIds[name];
+          if (id === undefined) throw new Error(`cognito.provisioning.groupMap: unknown IdC group "${name}"`);
+          return id;
+        }),
+      ),
+  };
+}
 
 export interface DeprovisioningProps {
   readonly functionName: string;
@@ -35,6 +73,8 @@ export interface DeprovisioningProps {
   readonly identityStoreId: string;
   readonly identityStoreArn: string;
   readonly identityStoreRegion: string;
+  /** IdC's customer managed KMS key, if any (same-account mode: the function's own role decrypts). */
+  readonly kmsKeyArn?: string;
   /** Cognito group name → Identity Store group id: the managed groups (the only memberships ever removed). */
   readonly groupMap: Readonly<Record<string, string>>;
   readonly userPoolId: string;
@@ -75,8 +115,11 @@ export class Deprovisioning extends Construct {
     const p = props.provisioning;
     const mode = p.deprovision;
     this.identityStoreStatements = deprovisioningIdentityStoreStatements(
-      props.account.partition,
-      props.identityStoreArn,
+      {
+        partition: props.account.partition,
+        identityStoreArn: props.identityStoreArn,
+        ...(props.kmsKeyArn === undefined ? {} : { kmsKeyArn: props.kmsKeyArn }),
+      },
       mode,
       Object.values(props.groupMap),
     );
@@ -256,12 +299,12 @@ export function cloudTrailEventPattern(userPoolId: string) {
  * bridge-owned users" is enforced by the function (it re-reads the mark before every change) and its tests.
  */
 export function deprovisioningIdentityStoreStatements(
-  partition: string,
-  identityStoreArn: string,
+  scope: IdentityStoreScope,
   mode: DeprovisionMode,
   groupIds: readonly string[],
 ): PolicyStatement[] {
-  const arn = (resource: string) => `arn:${partition}:identitystore:::${resource}`;
+  const { identityStoreArn } = scope;
+  const arn = (resource: string) => identityStoreMemberArn(scope.partition, resource);
   const anyUser = arn("user/*");
   const mappedGroups = [...new Set(groupIds)];
   const statements: PolicyStatement[] = [
@@ -297,7 +340,7 @@ export function deprovisioningIdentityStoreStatements(
       resources: [identityStoreArn, anyUser],
     });
   }
-  return statements;
+  return [...statements, ...identityStoreKmsStatements(scope)];
 }
 
 /** GROUP_MAP as the JIT Lambda gets it (group ids come from remote state; names as HCL string content). */

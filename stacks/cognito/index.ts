@@ -6,12 +6,17 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { CognitoConfig } from "../../config";
 import { DEFAULT_METRICS_NAMESPACE } from "../../lambda-src/pre-token-generation/metric-names";
+import { awsProviderAccess, type AwsAccountAccess } from "../shared/aws-account";
 import { addOutputs } from "../shared/outputs";
 import { configureBackend, type StateSettings } from "../backend";
 import { ClientCredentialsSecret } from "./client-secret";
-import { Deprovisioning } from "./deprovisioning";
+import { DEPROVISIONING_CALLER, Deprovisioning, deprovisioningFunctionName } from "./deprovisioning";
 import { PreTokenGenerationMonitoring } from "./monitoring";
-import { PreTokenGenerationFunction } from "./pre-token-generation-function";
+import {
+  PRE_TOKEN_GENERATION_CALLER,
+  PreTokenGenerationFunction,
+  preTokenGenerationFunctionName,
+} from "./pre-token-generation-function";
 import { CloudflareAppClient, UserPool } from "./user-pool";
 
 export {
@@ -34,6 +39,10 @@ export interface IdentityStoreRef {
   readonly region: string;
   /** IdC group name → Identity Store group id. */
   readonly groupIds: Readonly<Record<string, string>>;
+  /** IdC's customer managed KMS key (`identityCenter.kmsKeyArn`), if any. */
+  readonly kmsKeyArn?: string;
+  /** Cross-account mode: per calling Lambda (e.g. `pre-token-generation`), the role it assumes in the IdC account. */
+  readonly accessRoleArns?: Readonly<Record<string, string>>;
 }
 
 export interface CognitoStackProps {
@@ -41,6 +50,8 @@ export interface CognitoStackProps {
   readonly tags: Readonly<Record<string, string>>;
   readonly environment: string;
   readonly cognito: CognitoConfig;
+  /** The account the stack deploys to and the deploy role its aws provider assumes [none: the credentials']. */
+  readonly account?: AwsAccountAccess;
   readonly cloudflareTeamName: string;
   readonly identityStore: IdentityStoreRef;
   /** Directory of the built JIT Lambda bundle (`npm run build:lambda`). */
@@ -63,7 +74,11 @@ export class CognitoStack extends TerraformStack {
     super(scope, id);
     configureBackend(this, props.state);
     const c = props.cognito;
-    new AwsProvider(this, "aws", { region: c.region, defaultTags: [{ tags: { ...props.tags } }] });
+    new AwsProvider(this, "aws", {
+      region: c.region,
+      defaultTags: [{ tags: { ...props.tags } }],
+      ...awsProviderAccess(props.account ?? {}, id),
+    });
     new ArchiveProvider(this, "archive");
 
     const name = `${props.environment}-idc-oidc-bridge`;
@@ -82,7 +97,7 @@ export class CognitoStack extends TerraformStack {
       partition: new DataAwsPartition(this, "partition").partition,
     };
     const jit = new PreTokenGenerationFunction(this, "pre-token-generation", {
-      functionName: `${name}-pre-token-generation`,
+      functionName: preTokenGenerationFunctionName(props.environment),
       bundleDir: props.preTokenGenerationBundleDir,
       provisioning: c.provisioning,
       identityStoreId: props.identityStore.identityStoreId,
@@ -91,9 +106,11 @@ export class CognitoStack extends TerraformStack {
       groupMap,
       metricsNamespace,
       partition: account.partition,
+      kmsKeyArn: props.identityStore.kmsKeyArn,
+      identityStoreRoleArn: props.identityStore.accessRoleArns?.[PRE_TOKEN_GENERATION_CALLER],
     });
     const pool = new UserPool(this, "user-pool", { name, cognito: c, preTokenGenerationArn: jit.arn });
-    jit.allowInvocationFrom(pool.arn);
+    jit.attachUserPool(pool.arn);
     const monitoring = new PreTokenGenerationMonitoring(this, "monitoring", {
       functionName: jit.functionName,
       region: c.region,
@@ -104,12 +121,14 @@ export class CognitoStack extends TerraformStack {
       account,
     });
     const leavers = new Deprovisioning(this, "deprovisioning", {
-      functionName: `${name}-deprovisioning`,
+      functionName: deprovisioningFunctionName(props.environment),
       bundleDir: props.deprovisioningBundleDir,
       provisioning: c.provisioning,
       identityStoreId: props.identityStore.identityStoreId,
       identityStoreArn: props.identityStore.identityStoreArn,
       identityStoreRegion: props.identityStore.region,
+      kmsKeyArn: props.identityStore.kmsKeyArn,
+      identityStoreRoleArn: props.identityStore.accessRoleArns?.[DEPROVISIONING_CALLER],
       groupMap,
       userPoolId: pool.id,
       userPoolArn: pool.arn,
