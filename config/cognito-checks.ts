@@ -174,8 +174,14 @@ export function cognitoChecks(c: Partial, ctx: z.RefinementCtx): void {
       ...LAMBDA_CLAIMS,
       "cognito:username",
     ];
-    const problem = notAnAttribute(claim, readable);
-    if (problem !== undefined) issue(path, `${problem}: Cloudflare reads the claim from Cognito's ID token`);
+    if (readable.includes(claim) || custom.has(claim)) continue;
+    issue(
+      path,
+      bridgeAttributes.includes(claim)
+        ? `expected a claim other than ${claim}, which no app client reads (use ${IDENTITY_STORE_USER_ID_CLAIM})`
+        : `expected a claim of Cognito's ID token, which Cloudflare reads: a standard attribute (${[...STANDARD_ATTRIBUTES, ...VERIFICATION_ATTRIBUTES].join(", ")}), ` +
+            `a declared custom attribute (${customHint}), a claim the JIT Lambda adds (${LAMBDA_CLAIMS.join(", ")}) or cognito:username`,
+    );
   }
 }
 

@@ -622,7 +622,7 @@ describe("config checks for what only AWS or Cloudflare would reject (or silentl
       "ABAC claim Cognito's ID token never carries",
       (c) => (c.cloudflare.accessControlAttributes.Team = "team"),
       "cloudflare.accessControlAttributes.Team",
-      "Cloudflare reads the claim from Cognito's ID token",
+      "expected a claim of Cognito's ID token, which Cloudflare reads",
     ],
     // backend.kmsKeyId (Terraform's S3 backend; __tests__/backend-kms.test.ts runs the CLI on these forms).
     ...[
