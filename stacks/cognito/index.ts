@@ -15,7 +15,7 @@ import { trustedEmailProviders } from "../../config/cognito-checks";
 import { CloudflareAppClient } from "./cloudflare-app-client";
 import { CognitoUserGroups } from "./user-groups";
 import { UserPool } from "./user-pool";
-import { userPoolAttributesAmong } from "./user-pool-attributes";
+import { appClientReadAttributes } from "./user-pool-attributes";
 
 export {
   ClientCredentialsSecret,
@@ -112,7 +112,7 @@ export class CognitoStack extends TerraformStack {
       userPoolId: pool.id,
       teamName: props.cloudflareTeamName,
       identityProviderNames: pool.identityProviderNames,
-      readAttributes: userPoolAttributesAmong(props.cloudflareClaims, c.customAttributes),
+      readAttributes: appClientReadAttributes(c, props.cloudflareClaims, pool.federatedAttributes),
       writeAttributes: pool.federatedAttributes,
     });
     const secret = new ClientCredentialsSecret(this, "client-credentials", {

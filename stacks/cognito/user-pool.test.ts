@@ -146,7 +146,7 @@ describe("cognito stack for the rich config: groups, custom attributes, hardened
     }
   });
 
-  it("lets the Cloudflare client write only the mapped attributes and read only what its tokens carry", () => {
+  it("lets the Cloudflare client write only the mapped attributes and read only what the Lambda and Cloudflare use", () => {
     const mapped = [
       "custom:cost_center",
       "custom:department",
@@ -160,13 +160,13 @@ describe("cognito stack for the rich config: groups, custom attributes, hardened
     expect(cog).toHaveResourceWithProperties(CognitoUserPoolClient, {
       name: "cloudflare-access",
       write_attributes: mapped,
-      read_attributes: mapped,
+      // Plus what the JIT Lambda reads from its trigger event, built from what this client's ID token holds.
+      read_attributes: [...mapped, IDC_USER_ID_ATTRIBUTE, LAST_SIGN_IN_ATTRIBUTE].sort(),
     });
     const client = single(cog, "aws_cognito_user_pool_client");
-    for (const list of [client.read_attributes, client.write_attributes]) {
-      expect(list).not.toContain(IDC_USER_ID_ATTRIBUTE);
-      expect(list).not.toContain(LAST_SIGN_IN_ATTRIBUTE);
-    }
+    expect(client.write_attributes).not.toContain(IDC_USER_ID_ATTRIBUTE);
+    expect(client.write_attributes).not.toContain(LAST_SIGN_IN_ATTRIBUTE);
+    expect(client.read_attributes).not.toContain("custom:clearance");
   });
 
   it("passes the groups attribute, trusted providers, adoption and enterprise attributes to the Lambda", () => {
@@ -194,7 +194,7 @@ describe("cognito stack for the example", () => {
     ]);
   });
 
-  it("keeps the bridge's attributes in the schema and out of the client's reach, with no upstream", () => {
+  it("keeps the bridge's attributes in the schema, readable but not writable by the client, with no upstream", () => {
     const pool = single(cog, "aws_cognito_user_pool");
     expect((pool.schema as TerraformJson[]).map((a) => a.name).sort()).toEqual([
       "idc_last_sign_in",
@@ -204,7 +204,16 @@ describe("cognito stack for the example", () => {
     // Without upstreams nothing is written at sign-in; an empty list leaves Cognito's default, which never
     // includes custom attributes (API reference, UserPoolClientType: WriteAttributes).
     expect(client.write_attributes).toEqual([]);
-    expect(client.read_attributes).toEqual(["email", "email_verified", "family_name", "given_name"]);
+    expect(client.read_attributes).toEqual(
+      [
+        IDC_USER_ID_ATTRIBUTE,
+        LAST_SIGN_IN_ATTRIBUTE,
+        "email",
+        "email_verified",
+        "family_name",
+        "given_name",
+      ].sort(),
+    );
   });
 
   it("gives the Lambda the defaults: no trusted providers, no adoption, no enterprise attributes, no groups attribute", () => {
