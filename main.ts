@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { ConfigError, loadConfig, resolveConfigPath } from "./config";
+import { ConfigError, configWarnings, loadConfig, resolveConfigPath } from "./config";
 import { buildStacks } from "./stacks";
 
 // The only place that reads the environment and files: everything below gets typed values.
@@ -11,6 +11,7 @@ const deprovisioningBundleDir = path.join(__dirname, "dist", "lambda", "deprovis
 
 try {
   const config = loadConfig(configPath);
+  for (const warning of configWarnings(config)) console.error(`Warning: ${warning}`);
   if (![bundleDir, deprovisioningBundleDir].every((dir) => existsSync(path.join(dir, "index.js")))) {
     throw new Error(
       `A Lambda bundle (${path.relative(process.cwd(), bundleDir)}/index.js or deprovisioning/index.js) is missing: run \`npm run build:lambda\` (npm run synth does it for you).`,
@@ -24,6 +25,7 @@ try {
   });
   app.synth();
 } catch (e) {
+  // Printed once, here; nothing has been written yet.
   console.error(e instanceof ConfigError ? e.message : `Synth failed: ${(e as Error).message}`);
   process.exit(1);
 }

@@ -3,6 +3,7 @@ import type { App } from "cdktf";
 import { resolveAccounts, type BridgeConfig } from "../config";
 import type { StateSettings } from "./backend";
 import { CloudflareAccessStack } from "./cloudflare-access";
+import { cognitoLoginClaims } from "./cloudflare-access/login-method";
 import { CognitoStack } from "./cognito";
 import { deprovisioningCaller } from "./cognito/deprovisioning";
 import { preTokenGenerationCaller } from "./cognito/pre-token-generation-function";
@@ -70,6 +71,7 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
     cognito: config.cognito,
     account: cognitoAccount,
     cloudflareTeamName: config.cloudflare.teamName,
+    cloudflareClaims: cognitoLoginClaims(config.cloudflare.accessControlAttributes),
     identityStore: identityCenter,
     preTokenGenerationBundleDir: options.preTokenGenerationBundleDir,
     deprovisioningBundleDir: options.deprovisioningBundleDir,

@@ -49,6 +49,7 @@ function globex(c: BridgeConfigInput): void {
       },
       { type: "saml", name: "Okta", metadataUrl: "https://globex.okta.com/app/abc/sso/saml/metadata" },
     ],
+    groups: [{ name: "cg-admins" }, { name: "cg-devs" }],
     provisioning: {
       requireVerifiedEmail: false,
       onSyncFailure: "allow",
@@ -584,6 +585,7 @@ describeIfTerraform("GROUP_MAP through the Terraform CLI", () => {
   const odd = 'ops"core"${x}%{y}\\team';
   const bridge = synthBridge(
     configWith((c) => {
+      c.cognito.groups = [{ name: odd }, { name: "plain" }];
       c.cognito.provisioning!.groupMap = { [odd]: "readers", plain: "developers" };
     }),
     BUNDLE_DIR,

@@ -17,12 +17,17 @@ import {
   PreTokenGenerationFunction,
   preTokenGenerationFunctionName,
 } from "./pre-token-generation-function";
-import { CloudflareAppClient, UserPool } from "./user-pool";
+import { trustedEmailProviders } from "../../config/cognito-checks";
+import { CloudflareAppClient } from "./cloudflare-app-client";
+import { CognitoUserGroups } from "./user-groups";
+import { UserPool } from "./user-pool";
+import { appClientReadAttributes } from "./user-pool-attributes";
 
 export {
   ClientCredentialsSecret,
   CloudflareAppClient,
   Deprovisioning,
+  CognitoUserGroups,
   PreTokenGenerationFunction,
   PreTokenGenerationMonitoring,
   UserPool,
@@ -53,6 +58,8 @@ export interface CognitoStackProps {
   /** The account the stack deploys to and the deploy role its aws provider assumes [none: the credentials']. */
   readonly account?: AwsAccountAccess;
   readonly cloudflareTeamName: string;
+  /** Claims the Cloudflare login method copies from the ID token: the app client must be able to read them. */
+  readonly cloudflareClaims: readonly string[];
   readonly identityStore: IdentityStoreRef;
   /** Directory of the built JIT Lambda bundle (`npm run build:lambda`). */
   readonly preTokenGenerationBundleDir: string;
@@ -108,8 +115,10 @@ export class CognitoStack extends TerraformStack {
       partition: account.partition,
       kmsKeyArn: props.identityStore.kmsKeyArn,
       identityStoreRoleArn: props.identityStore.accessRoleArns?.[PRE_TOKEN_GENERATION_CALLER],
+      trustedEmailProviders: trustedEmailProviders(c),
     });
     const pool = new UserPool(this, "user-pool", { name, cognito: c, preTokenGenerationArn: jit.arn });
+    new CognitoUserGroups(this, "groups", { userPoolId: pool.id, groups: c.groups });
     jit.attachUserPool(pool.arn);
     const monitoring = new PreTokenGenerationMonitoring(this, "monitoring", {
       functionName: jit.functionName,
@@ -140,6 +149,8 @@ export class CognitoStack extends TerraformStack {
       userPoolId: pool.id,
       teamName: props.cloudflareTeamName,
       identityProviderNames: pool.identityProviderNames,
+      readAttributes: appClientReadAttributes(c, props.cloudflareClaims, pool.federatedAttributes),
+      writeAttributes: pool.federatedAttributes,
     });
     const secret = new ClientCredentialsSecret(this, "client-credentials", {
       name: `${name}/cloudflare-access-client`,

@@ -9,7 +9,7 @@ import {
   type IdentityStoreCaller,
   type IdentityStoreScope,
 } from "../shared/identity-store-policy";
-import { hclQuotedContent } from "../shared/terraform-literal";
+import { hclQuotedContent, terraformLiteral } from "../shared/terraform-literal";
 import { NodejsFunction, type PolicyStatement } from "../shared/nodejs-function";
 
 /** Cognito waits at most 5 s for a trigger: the function may not run longer. */
@@ -68,6 +68,8 @@ export interface PreTokenGenerationFunctionProps {
    * Its own role then gets no Identity Store permissions, only sts:AssumeRole on this role.
    */
   readonly identityStoreRoleArn?: string;
+  /** Upstream providers whose emails count as verified (`trustEmail`). */
+  readonly trustedEmailProviders?: readonly string[];
 }
 
 /** The JIT Lambda: creates the person in the Identity Store and keeps mapped group memberships in step. */
@@ -91,6 +93,15 @@ export class PreTokenGenerationFunction extends Construct {
         [ENV_VARS.requireVerifiedEmail]: String(props.provisioning.requireVerifiedEmail),
         [ENV_VARS.onSyncFailure]: props.provisioning.onSyncFailure,
         [ENV_VARS.groupMap]: groupMapEnvironmentValue(props.groupMap),
+        // Config strings inside JSON values: escaped so Terraform reads no template in them.
+        [ENV_VARS.trustedEmailProviders]: terraformLiteral(JSON.stringify(props.trustedEmailProviders ?? [])),
+        [ENV_VARS.adoptExistingUsers]: String(props.provisioning.adoptExistingUsers),
+        [ENV_VARS.enterpriseAttributes]: terraformLiteral(
+          JSON.stringify(props.provisioning.enterpriseAttributes),
+        ),
+        ...(props.provisioning.groupsAttribute === undefined
+          ? {}
+          : { [ENV_VARS.groupsAttribute]: terraformLiteral(props.provisioning.groupsAttribute) }),
         [ENV_VARS.serviceName]: props.functionName,
         [ENV_VARS.metricsNamespace]: props.metricsNamespace,
         ...(props.identityStoreRoleArn === undefined
