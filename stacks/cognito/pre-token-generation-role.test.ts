@@ -50,6 +50,7 @@ const CASES: Case[] = [
       "a grouped config (two Cognito groups on one IdC group, a declared group left unmapped, a KMS key)",
     change: (c) => {
       c.identityCenter.kmsKeyArn = KEY;
+      c.cognito.groups = [{ name: "cg-admins" }, { name: "cg-ops" }, { name: "cg-dev" }];
       c.cognito.provisioning!.groupMap = {
         "cg-admins": "platform-admins",
         "cg-ops": "platform-admins",

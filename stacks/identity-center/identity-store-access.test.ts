@@ -62,6 +62,7 @@ function twoAccounts(c: BridgeConfigInput): void {
   c.cognito.region = "eu-central-1";
   c.cognito.accountId = COGNITO;
   c.cognito.assumeRoleArn = `arn:aws:iam::${COGNITO}:role/bridge-deploy`;
+  c.cognito.groups = [{ name: "cg-admins" }, { name: "cg-dev" }];
   c.cognito.provisioning!.groupMap = { "cg-admins": "platform-admins", "cg-dev": "developers" };
 }
 
