@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AWS_REGIONS, COGNITO_RESERVED_DOMAIN_WORDS, LOG_RETENTION_DAYS } from "./aws";
+import { bootstrapConfigSchema } from "./bootstrap";
 
 // Every custom message states the expected form; the formatter adds the field path and the bad value.
 
@@ -315,6 +316,7 @@ export const bridgeConfigSchema = z
     identityCenter,
     cognito,
     cloudflare,
+    bootstrap: bootstrapConfigSchema.optional(),
   })
   // Cross-field checks run even when fields failed, so one run reports every problem.
   .superRefine((c, ctx) => crossFieldChecks(c as DeepPartial<typeof c>, ctx), { when: () => true });
