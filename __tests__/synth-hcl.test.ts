@@ -107,14 +107,14 @@ describe("idiomaticHcl", () => {
 
   it("writes one-interpolation strings as bare expressions, everything else as it was", () => {
     expect(fixed).toContain("  n      = 1 + 1\n");
-    expect(fixed).toContain('  list   = [local.k, "x-\${local.k}", upper("}")]\n');
+    expect(fixed).toContain('  list   = [local.k, "x-${local.k}", upper("}")]\n');
     // Object keys stay strings (a bare key would be a literal name).
     expect(fixed).toContain(
-      '  map    = { "\${local.k}" = local.k, plain = jsonencode({ "a" = "\${local.k}" }) }\n',
+      '  map    = { "${local.k}" = local.k, plain = jsonencode({ "a" = "${local.k}" }) }\n',
     );
-    expect(fixed).toContain('  escape = "$\${local.k}"\n');
+    expect(fixed).toContain('  escape = "$${local.k}"\n');
     expect(fixed).toContain("  strip  = local.k\n");
-    expect(fixed).toContain("  doc    = <<EOT\n\${local.k}\nEOT\n");
+    expect(fixed).toContain("  doc    = <<EOT\n${local.k}\nEOT\n");
     expect(fixed).toContain(
       "  value = [local.n, local.list, local.map, local.escape, local.strip, local.doc]\n",
     );
@@ -129,7 +129,7 @@ describe("idiomaticHcl", () => {
   });
 
   it("refuses text it cannot scan instead of writing broken HCL", () => {
-    expect(() => idiomaticHcl('a = "\${x\n')).toThrow(/unterminated/);
+    expect(() => idiomaticHcl('a = "${x\n')).toThrow(/unterminated/);
     expect(() => idiomaticHcl("a = <<EOT\nno end\n")).toThrow(/unterminated heredoc EOT/);
   });
 });
@@ -147,7 +147,7 @@ describeIfTerraform("idiomaticHcl through the Terraform CLI", () => {
       2,
       ["key", "x-key", "}"],
       { key: "key", plain: '{"a":"key"}' },
-      "\${local.k}",
+      "${local.k}",
       "key",
       "key\n",
     ]);
