@@ -16,6 +16,7 @@ import { App } from "cdktf";
 import { ConfigError, loadConfig } from "../config";
 import { bootstrapSettings, type BootstrapSettings } from "../config/bootstrap";
 import { BootstrapStack, ciRoleNames } from "../stacks/bootstrap";
+import { applyPolicyChecks } from "../stacks/policy-checks";
 import { readStackOutputs, UsageError } from "./shared/stack-outputs";
 
 const PROJECT_ROOT = path.join(__dirname, "..");
@@ -68,6 +69,7 @@ export function synthBootstrap(
     settings,
     localStatePath: path.relative(stackDir, statePath).split(path.sep).join("/"),
   });
+  applyPolicyChecks(app);
   app.synth();
   return { stack, stackDir };
 }

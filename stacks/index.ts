@@ -5,6 +5,7 @@ import type { StateSettings } from "./backend";
 import { CloudflareAccessStack } from "./cloudflare-access";
 import { CognitoStack } from "./cognito";
 import { IdentityCenterStack } from "./identity-center";
+import { applyPolicyChecks } from "./policy-checks";
 
 export { CloudflareAccessStack, CognitoStack, IdentityCenterStack };
 
@@ -69,5 +70,6 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
   cognito.addDependency(identityCenter);
   cloudflareAccess.addDependency(identityCenter);
   cloudflareAccess.addDependency(cognito);
+  applyPolicyChecks(app);
   return { identityCenter, cognito, cloudflareAccess };
 }
