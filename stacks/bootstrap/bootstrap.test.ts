@@ -341,7 +341,7 @@ describe("bootstrap settings from the config", () => {
 });
 
 describe("npm run bootstrap", () => {
-  function run(args: string[], config?: unknown) {
+  function run(args: string[], config?: unknown, env: NodeJS.ProcessEnv = {}) {
     const dir = tempDir("bridge-bootstrap-cli-");
     const file = path.join(dir, "prod.json");
     writeFileSync(file, JSON.stringify(config ?? exampleInput()));
@@ -350,7 +350,7 @@ describe("npm run bootstrap", () => {
     const spyError = jest.spyOn(console, "error").mockImplementation((m) => void errors.push(String(m)));
     const spyLog = jest.spyOn(console, "log").mockImplementation((m) => void logs.push(String(m)));
     try {
-      const code = main([...args, "--config", file, "--outdir", path.join(dir, "out")], {});
+      const code = main([...args, "--config", file, "--outdir", path.join(dir, "out")], env);
       return { code, errors: errors.join("\n"), logs: logs.join("\n"), outdir: path.join(dir, "out") };
     } finally {
       spyError.mockRestore();
@@ -378,5 +378,53 @@ describe("npm run bootstrap", () => {
       'environment: expected the environment given with --env (stage); got "prod"',
     );
     expect(run(["--synth-only"]).code).toBe(2);
+  });
+
+  /** A stand-in `terraform` on PATH that records its arguments and has outputs like an applied stack. */
+  function fakeTerraform() {
+    const bin = tempDir("bridge-fake-terraform-");
+    const log = path.join(bin, "calls.log");
+    writeFileSync(
+      path.join(bin, "terraform"),
+      [
+        "#!/bin/sh",
+        'echo "$*" >> "$FAKE_TERRAFORM_LOG"',
+        'if [ "$2" = output ]; then',
+        `  echo '{"plan_role_arn":{"value":"arn:aws:iam::${ACCOUNT}:role/prod-idc-oidc-bridge-plan"},"apply_role_arn":{"value":"arn:aws:iam::${ACCOUNT}:role/prod-idc-oidc-bridge-apply"}}'`,
+        "fi",
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    const calls = () =>
+      readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => line.replace(/^-chdir=\S+ /, ""));
+    return { env: { PATH: `${bin}:${process.env.PATH}`, FAKE_TERRAFORM_LOG: log }, calls };
+  }
+
+  it("applies the synthesized stack with Terraform, then prints the GitHub settings to make", () => {
+    const config = exampleInput();
+    config.bootstrap = { github: { repository: "acme/idc-bridge" } };
+    const terraform = fakeTerraform();
+    const r = run(["--env", "prod"], config, terraform.env);
+    expect(r).toMatchObject({ code: 0, errors: "" });
+    expect(terraform.calls()).toEqual(["init -input=false", "apply", "output -no-color -json"]);
+    expect(r.logs).toContain(
+      `gh variable set AWS_PLAN_ROLE_ARN --body arn:aws:iam::${ACCOUNT}:role/prod-idc-oidc-bridge-plan`,
+    );
+    expect(r.logs).toContain(
+      `gh variable set AWS_APPLY_ROLE_ARN --env prod --body arn:aws:iam::${ACCOUNT}:role/prod-idc-oidc-bridge-apply`,
+    );
+    expect(r.logs).toContain("gh api -X PUT repos/acme/idc-bridge/environments/prod");
+  });
+
+  it("--plan only plans", () => {
+    const config = exampleInput();
+    config.bootstrap = { github: { repository: "acme/idc-bridge" } };
+    const terraform = fakeTerraform();
+    expect(run(["--env", "prod", "--plan"], config, terraform.env).code).toBe(0);
+    expect(terraform.calls()).toEqual(["init -input=false", "plan"]);
   });
 });
