@@ -326,6 +326,14 @@ describe("bootstrap settings from the config", () => {
     ).toEqual([expect.stringMatching(/^backend\.kmsKeyId: expected a key in the bucket's region/)]);
   });
 
+  it("rejects an unknown encryption, naming the field, the value and the choices", () => {
+    expect(() =>
+      configWith(
+        (c) => (c.bootstrap = { github: { repository: "acme/x" }, stateBucketEncryption: "AES" as never }),
+      ),
+    ).toThrow('bootstrap.stateBucketEncryption: expected "SSE-KMS" or "SSE-S3"; got "AES"');
+  });
+
   it("rejects a repository that is not <owner>/<name>, naming the field and the value", () => {
     expect(() =>
       configWith((c) => (c.bootstrap = { github: { repository: "https://github.com/acme/x" } })),
