@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { conditionListsToBlocks } from "../scripts/synth-hcl";
+import { conditionListsToBlocks, idiomaticHcl } from "../scripts/synth-hcl";
 import { tempDir } from "./helpers/temp-dirs";
-import { describeIfTerraform, runTerraform } from "./helpers/terraform-cli";
+import { applyOffline, describeIfTerraform, runTerraform, terraformAvailable } from "./helpers/terraform-cli";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -84,22 +84,137 @@ describeIfTerraform("HCL conditions through the Terraform CLI", () => {
   });
 });
 
-describe("npm run synth:hcl", () => {
-  it("writes HCL for the three stacks with conditions as blocks", () => {
-    const outdir = path.join(tempDir("bridge-hcl-synth-"), "out");
-    const run = spawnSync(
-      process.execPath,
-      [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/synth-hcl.ts", "--output", outdir],
-      { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", BRIDGE_CONFIG: "" }, encoding: "utf8" },
+// Strings as cdktf writes them, and what a person (and `terraform fmt`) writes instead.
+const TEMPLATES = `locals {
+  k      = "key"
+  n      = "\${1 + 1}"
+  list   = ["\${local.k}", "x-\${local.k}", "\${upper("}")}"]
+  map    = { "\${local.k}" = "\${local.k}", plain = "\${jsonencode({ "a" = "\${local.k}" })}" }
+  escape = "$\${local.k}"
+  strip  = "\${~local.k~}"
+  doc    = <<EOT
+\${local.k}
+EOT
+}
+
+output "all" {
+  value = "\${[local.n, local.list, local.map, local.escape, local.strip, local.doc]}"
+}
+`;
+
+describe("idiomaticHcl", () => {
+  const fixed = idiomaticHcl(TEMPLATES);
+
+  it("writes one-interpolation strings as bare expressions, everything else as it was", () => {
+    expect(fixed).toContain("  n      = 1 + 1\n");
+    expect(fixed).toContain('  list   = [local.k, "x-${local.k}", upper("}")]\n');
+    // Object keys stay strings (a bare key would be a literal name).
+    expect(fixed).toContain(
+      '  map    = { "${local.k}" = local.k, plain = jsonencode({ "a" = "${local.k}" }) }\n',
     );
+    expect(fixed).toContain('  escape = "$${local.k}"\n');
+    expect(fixed).toContain("  strip  = local.k\n");
+    expect(fixed).toContain("  doc    = <<EOT\n${local.k}\nEOT\n");
+    expect(fixed).toContain(
+      "  value = [local.n, local.list, local.map, local.escape, local.strip, local.doc]\n",
+    );
+  });
+
+  it("writes depends_on entries as bare references", () => {
+    const hcl =
+      'resource "x" "y" {\n  depends_on = [\n    "aws_iam_role.a",\n    "data.aws_iam_policy_document.b",\n  ]\n}\n';
+    expect(idiomaticHcl(hcl)).toBe(
+      'resource "x" "y" {\n  depends_on = [\n    aws_iam_role.a,\n    data.aws_iam_policy_document.b,\n  ]\n}\n',
+    );
+  });
+
+  it("refuses text it cannot scan instead of writing broken HCL", () => {
+    expect(() => idiomaticHcl('a = "${x\n')).toThrow(/unterminated/);
+    expect(() => idiomaticHcl("a = <<EOT\nno end\n")).toThrow(/unterminated heredoc EOT/);
+  });
+});
+
+describeIfTerraform("idiomaticHcl through the Terraform CLI", () => {
+  it("changes no value: the same outputs before and after, and terraform fmt has nothing to rewrite", () => {
+    const outputs = (hcl: string) => {
+      const dir = tempDir("bridge-hcl-values-");
+      writeFileSync(path.join(dir, "main.tf"), hcl);
+      return applyOffline(dir);
+    };
+    const fixed = idiomaticHcl(TEMPLATES);
+    expect(outputs(fixed)).toEqual(outputs(TEMPLATES));
+    expect(outputs(fixed).all).toEqual([
+      2,
+      ["key", "x-key", "}"],
+      { key: "key", plain: '{"a":"key"}' },
+      "${local.k}",
+      "key",
+      "key\n",
+    ]);
+    const dir = tempDir("bridge-hcl-fmt-");
+    writeFileSync(path.join(dir, "main.tf"), fixed);
+    expect(runTerraform(dir, ["fmt", "-check", "-diff"])).toBe("");
+  });
+});
+
+describe("npm run synth:hcl", () => {
+  // As a user runs it: in a project folder that already holds the JSON synth of `npm run synth`.
+  const cwd = tempDir("bridge-hcl-synth-");
+  mkdirSync(path.join(cwd, "cdktf.out", "stacks", "prod-cognito"), { recursive: true });
+  writeFileSync(path.join(cwd, "cdktf.out", "stacks", "prod-cognito", "cdk.tf.json"), "{}");
+  const outdir = path.join(cwd, "cdktf.out.hcl");
+  const run = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "scripts", "synth-hcl.ts")],
+    { cwd, env: { ...process.env, CHECKPOINT_DISABLE: "1", BRIDGE_CONFIG: "" }, encoding: "utf8" },
+  );
+  const STACKS = ["prod-cloudflare-access", "prod-cognito", "prod-identity-center"];
+  const hcl = (stack: string) => readFileSync(path.join(outdir, "stacks", stack, "cdk.tf"), "utf8");
+
+  it("writes HCL for the three stacks into its own folder, never beside cdk.tf.json", () => {
+    expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    const ic = readFileSync(path.join(outdir, "stacks", "prod-identity-center", "cdk.tf"), "utf8");
-    expect(ic).toMatch(/^ {4}postcondition \{$/m);
-    expect(ic).toMatch(/^ {2}precondition \{$/m);
-    for (const stack of ["prod-identity-center", "prod-cognito", "prod-cloudflare-access"]) {
-      expect(readFileSync(path.join(outdir, "stacks", stack, "cdk.tf"), "utf8")).not.toMatch(
-        /condition = \[/,
-      );
+    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(STACKS);
+    for (const stack of STACKS) {
+      expect(existsSync(path.join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(false);
+      expect(existsSync(path.join(cwd, "cdktf.out", "stacks", stack, "cdk.tf"))).toBe(false);
     }
   });
+
+  it("writes conditions as blocks and no one-interpolation strings", () => {
+    const ic = hcl("prod-identity-center");
+    expect(ic).toMatch(/^ {4}postcondition \{$/m);
+    expect(ic).toMatch(/^ {2}precondition \{$/m);
+    for (const stack of STACKS) {
+      expect(hcl(stack)).not.toMatch(/condition = \[/);
+      expect(hcl(stack)).not.toMatch(/= "\$\{[^"]*\}"$/m);
+    }
+    expect(hcl("prod-cognito")).toMatch(
+      /^ {2}role += aws_iam_role\.pre-token-generation_function_role_\w+\.arn$/m,
+    );
+  });
+
+  (terraformAvailable() ? it : it.skip)(
+    "passes terraform fmt -check and Terraform's configuration loader",
+    () => {
+      expect(runTerraform(outdir, ["fmt", "-check", "-recursive", "-diff"])).toBe("");
+      for (const stack of STACKS) {
+        // `terraform providers` loads and decodes the whole configuration without providers; the S3 backend
+        // would need credentials to initialise, so it is left out of this copy.
+        const dir = tempDir("bridge-hcl-load-");
+        writeFileSync(
+          path.join(dir, "cdk.tf"),
+          hcl(stack).replace(/\n {2}backend "s3" \{\n(?: {4}.*\n)* {2}\}\n/, "\n"),
+        );
+        const result = spawnSync("terraform", [`-chdir=${dir}`, "providers", "-no-color"], {
+          encoding: "utf8",
+          env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+        });
+        // Judged by exit code and stdout: stderr may hold a warning about the CLI configuration file.
+        expect({ stack, status: result.status }).toEqual({ stack, status: 0 });
+        expect(result.stdout).toContain("hashicorp/aws");
+        expect(result.stdout).not.toMatch(/Warning|Error/);
+      }
+    },
+  );
 });

@@ -9,6 +9,7 @@ import { permissionSetInlinePolicy } from "./iam-policy";
 import { kmsKeyId } from "./kms-key";
 import { httpsUrl } from "./primitives";
 import { upstreamProvider } from "./upstream-providers";
+import { bootstrapConfigSchema } from "./bootstrap";
 
 // Every custom message states the expected form; the formatter adds the field path and the bad value.
 
@@ -250,6 +251,7 @@ export const bridgeConfigSchema = z
     identityCenter,
     cognito,
     cloudflare,
+    bootstrap: bootstrapConfigSchema.optional(),
   })
   // Cross-field checks run even when fields failed, so one run reports every problem.
   .superRefine((c, ctx) => crossFieldChecks(c as DeepPartial<typeof c>, ctx), { when: () => true });

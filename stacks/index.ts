@@ -8,6 +8,7 @@ import { CognitoStack } from "./cognito";
 import { deprovisioningCaller } from "./cognito/deprovisioning";
 import { preTokenGenerationCaller } from "./cognito/pre-token-generation-function";
 import { IdentityCenterStack } from "./identity-center";
+import { applyPolicyChecks } from "./policy-checks";
 
 export { CloudflareAccessStack, CognitoStack, IdentityCenterStack };
 
@@ -98,5 +99,6 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
   cognito.addDependency(identityCenter);
   cloudflareAccess.addDependency(identityCenter);
   cloudflareAccess.addDependency(cognito);
+  applyPolicyChecks(app);
   return { identityCenter, cognito, cloudflareAccess };
 }

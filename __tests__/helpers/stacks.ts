@@ -39,9 +39,9 @@ export interface SynthesizedBridge {
 export function synthBridge(
   config: BridgeConfig,
   bundleDir = FIXTURE_BUNDLE_DIR,
-  options: { skipValidation?: boolean } = {},
+  options: { skipValidation?: boolean; outdir?: string } = {},
 ): SynthesizedBridge {
-  const outdir = tempDir("bridge-synth-");
+  const outdir = options.outdir ?? tempDir("bridge-synth-");
   const app = Testing.stubVersion(
     new App({ outdir, stackTraces: false, skipValidation: options.skipValidation }),
   );

@@ -1,0 +1,226 @@
+/**
+ * The scripts the workflows run (scripts/ci/*.sh, scripts/stack-order.ts), run here as the workflows run
+ * them. terraform-stack.sh is driven by the real Terraform CLI on a provider-free configuration
+ * (`terraform_data`, built into Terraform), so the exit codes of `plan -detailed-exitcode` are Terraform's.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { applyOrder, type Manifest } from "../../scripts/synth-output";
+import { configWith, synthBridge } from "../helpers/stacks";
+import { tempDir } from "../helpers/temp-dirs";
+import { describeIfTerraform, terraformEnv } from "../helpers/terraform-cli";
+
+const ROOT = path.join(__dirname, "..", "..");
+const script = (name: string) => path.join(ROOT, "scripts", "ci", name);
+
+function bash(file: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
+  return spawnSync("bash", [file, ...args], { cwd, env: terraformEnv(env), encoding: "utf8" });
+}
+
+describe("stack-order", () => {
+  const manifest = (deps: Record<string, string[]>): Manifest => ({
+    stacks: Object.fromEntries(
+      Object.entries(deps).map(([name, dependencies]) => [
+        name,
+        { name, dependencies, workingDirectory: "", synthesizedStackPath: "" },
+      ]),
+    ),
+  });
+
+  it("orders the synthesized stacks of the app as they must be applied", () => {
+    const { outdir } = synthBridge(configWith());
+    const run = spawnSync(
+      process.execPath,
+      [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/stack-order.ts", outdir],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual([
+      "prod-identity-center",
+      "prod-cognito",
+      "prod-cloudflare-access",
+    ]);
+  });
+
+  it("puts each stack after its dependencies, ties by name, and refuses cycles", () => {
+    expect(
+      applyOrder(
+        manifest({
+          "p-identity-propagation": ["p-identity-center", "p-cognito"],
+          "p-cloudflare-access": ["p-identity-center", "p-cognito"],
+          "p-cognito": ["p-identity-center"],
+          "p-identity-center": [],
+        }),
+      ),
+    ).toEqual(["p-identity-center", "p-cognito", "p-cloudflare-access", "p-identity-propagation"]);
+    expect(() => applyOrder(manifest({ a: ["b"], b: ["a"], c: [] }))).toThrow(
+      "dependency cycle between the stacks a, b",
+    );
+    expect(() => applyOrder(manifest({ a: ["x"] }))).toThrow("stack a depends on unknown stack x");
+  });
+});
+
+describeIfTerraform("terraform-stack.sh with the Terraform CLI", () => {
+  function stackDir(input: string): string {
+    const dir = path.join(tempDir("bridge-ci-"), "prod-example");
+    mkdirSync(dir);
+    setInput(dir, input);
+    return dir;
+  }
+  const setInput = (dir: string, input: string) =>
+    writeFileSync(
+      path.join(dir, "main.tf"),
+      `resource "terraform_data" "x" {\n  input = "${input}"\n}\n\noutput "o" {\n  value = terraform_data.x.output\n}\n`,
+    );
+  function run(mode: string, dir: string) {
+    const outputs = path.join(path.dirname(dir), "github-output");
+    const summary = path.join(path.dirname(dir), "summary.md");
+    writeFileSync(outputs, "");
+    writeFileSync(summary, "");
+    const result = bash(script("terraform-stack.sh"), [mode, dir], {
+      GITHUB_OUTPUT: outputs,
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_RUN_ID: "42",
+      GITHUB_REPOSITORY: "acme/bridge",
+    });
+    const read = (f: string) =>
+      existsSync(path.join(dir, f)) ? readFileSync(path.join(dir, f), "utf8") : "";
+    return {
+      status: result.status,
+      output: readFileSync(outputs, "utf8"),
+      summary: readFileSync(summary, "utf8"),
+      report: read("report.md"),
+      drift: read("drift.json") ? JSON.parse(read("drift.json")) : undefined,
+      stderr: result.stderr,
+    };
+  }
+
+  it("drift: changes are drift, an applied config is clean, a changed resource is drift again", () => {
+    const dir = stackDir("a");
+    const before = run("drift", dir);
+    expect(before).toMatchObject({
+      status: 0,
+      output: "status=drift\n",
+      drift: { stack: "prod-example", status: "drift" },
+    });
+    expect(before.report).toContain("### Terraform drift: `prod-example` — ⚠️ drift");
+    expect(before.report).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
+    expect(before.summary).toBe(before.report);
+
+    expect(run("apply", dir)).toMatchObject({ status: 0, output: "status=applied\n" });
+    expect(run("drift", dir)).toMatchObject({ status: 0, drift: { status: "clean" } });
+
+    setInput(dir, "b");
+    expect(run("drift", dir)).toMatchObject({ status: 0, drift: { status: "drift" } });
+  });
+
+  it("plan: reports changes or none and writes the plan file, without taking the state lock", () => {
+    const dir = stackDir("a");
+    // The read-only plan role may not write the lock object next to the state.
+    expect(readFileSync(script("terraform-stack.sh"), "utf8")).toContain(
+      "plan -input=false -lock=false -out=tfplan",
+    );
+    const planned = run("plan", dir);
+    expect(planned).toMatchObject({ status: 0, output: "status=changes\n" });
+    expect(existsSync(path.join(dir, "tfplan"))).toBe(true);
+    expect(readFileSync(path.join(dir, "plan.txt"), "utf8")).toContain('+ input  = "a"');
+    expect(planned.report).toContain("Workflow run: https://github.com/acme/bridge/actions/runs/42");
+    run("apply", dir);
+    expect(run("plan", dir)).toMatchObject({ status: 0, output: "status=clean\n" });
+  });
+
+  it("fails with Terraform's error in the report when the configuration is broken", () => {
+    const dir = stackDir("a");
+    writeFileSync(path.join(dir, "broken.tf"), 'resource "terraform_data" {\n');
+    for (const mode of ["plan", "apply", "drift"]) {
+      const failed = run(mode, dir);
+      expect(failed).toMatchObject({ status: 1, output: "status=failed\n" });
+      expect(failed.report).toContain("— ❌ failed");
+      expect(failed.report).toContain("Missing name for resource");
+      expect(failed.stderr).toContain(`terraform ${mode} of prod-example failed`);
+    }
+  });
+
+  it("cuts a long plan for the comment and says so", () => {
+    const dir = stackDir("x".repeat(3000));
+    const result = spawnSync("bash", [script("terraform-stack.sh"), "plan", dir], {
+      env: terraformEnv({ MAX_PLAN_CHARS: "500" }),
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(0);
+    const report = readFileSync(path.join(dir, "report.md"), "utf8");
+    expect(report).toMatch(/… \(\d+ more characters: see the plan artifact\)/);
+    expect(report.length).toBeLessThan(1500);
+  });
+
+  it("refuses a usage error", () => {
+    expect(bash(script("terraform-stack.sh"), ["destroy", ROOT]).status).toBe(2);
+    expect(bash(script("terraform-stack.sh"), ["plan", path.join(ROOT, "no-such-dir")]).status).toBe(2);
+  });
+});
+
+describe("upstream-secrets.sh", () => {
+  function run(secrets: string | undefined) {
+    const envFile = path.join(tempDir("bridge-ci-env-"), "env");
+    writeFileSync(envFile, "");
+    const result = bash(script("upstream-secrets.sh"), [], {
+      GITHUB_ENV: envFile,
+      ...(secrets === undefined ? {} : { UPSTREAM_CLIENT_SECRETS: secrets }),
+    });
+    return { ...result, env: readFileSync(envFile, "utf8") };
+  }
+
+  it("masks each secret, then exports it as its TF_VAR_ variable", () => {
+    const r = run(
+      JSON.stringify({
+        TF_VAR_upstream_google_client_secret: "s3cr3t",
+        TF_VAR_upstream_okta_client_secret: "x y",
+      }),
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("::add-mask::s3cr3t\n::add-mask::x y\n");
+    expect(r.env).toBe(
+      "TF_VAR_upstream_google_client_secret=s3cr3t\nTF_VAR_upstream_okta_client_secret=x y\n",
+    );
+    expect(r.stdout.split("\n").filter((l) => l.includes("s3cr3t") && !l.startsWith("::add-mask::"))).toEqual(
+      [],
+    );
+  });
+
+  it("does nothing without the secret, and refuses anything but TF_VAR_upstream_<name>_client_secret", () => {
+    expect(run(undefined)).toMatchObject({ status: 0, env: "" });
+    for (const bad of [
+      '{"AWS_SECRET": "x"}',
+      '{"TF_VAR_upstream_google_client_secret": "two\\nlines"}',
+      '{"TF_VAR_upstream_google_client_secret": 1}',
+      "not json",
+    ]) {
+      const r = run(bad);
+      expect({ bad, status: r.status, env: r.env }).toEqual({ bad, status: 1, env: "" });
+      expect(r.stderr).toContain("UPSTREAM_CLIENT_SECRETS must be a JSON object");
+    }
+  });
+});
+
+describe("synth.sh", () => {
+  function run(environment: string) {
+    return bash(script("synth.sh"), [], { BRIDGE_ENVIRONMENT: environment });
+  }
+
+  it("refuses a bad environment name, a missing config and a config of another environment", () => {
+    expect(run("Prod; rm -rf /")).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining("is not an environment name"),
+    });
+    expect(run("nosuchenv")).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining("config/nosuchenv.json not found"),
+    });
+    // config/example.json declares environment "prod".
+    expect(run("example")).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('config/example.json declares environment "prod", expected "example"'),
+    });
+  });
+});
