@@ -39,7 +39,10 @@ describe("cognito stack for the rich config: groups, custom attributes, hardened
   const pool = single(cog, "aws_cognito_user_pool");
   const poolId = Object.keys(resources(cog, "aws_cognito_user_pool"))[0];
   const providers = byName(cog, "aws_cognito_identity_provider", "provider_name");
-  const env = single(cog, "aws_lambda_function", "pre-token-generation").environment.variables as Record<string, string>;
+  const env = single(cog, "aws_lambda_function", "pre-token-generation").environment.variables as Record<
+    string,
+    string
+  >;
   afterAll(() => rmSync(bridge.outdir, { recursive: true, force: true }));
 
   it("creates one Cognito group per declared group, with its description and precedence", () => {
@@ -220,7 +223,10 @@ describe("cognito stack for the example", () => {
   });
 
   it("gives the Lambda the defaults: no trusted providers, no adoption, no enterprise attributes, no groups attribute", () => {
-    const env = single(cog, "aws_lambda_function", "pre-token-generation").environment.variables as Record<string, string>;
+    const env = single(cog, "aws_lambda_function", "pre-token-generation").environment.variables as Record<
+      string,
+      string
+    >;
     expect(env[ENV_VARS.trustedEmailProviders]).toBe("[]");
     expect(env[ENV_VARS.adoptExistingUsers]).toBe("false");
     expect(env[ENV_VARS.enterpriseAttributes]).toBe("{}");
@@ -268,7 +274,8 @@ describeIfTerraform("upstream providers through the Terraform CLI", () => {
   }
 
   it("keeps config strings literal in names, mappings and the Lambda's environment", () => {
-    const env = single(bridge.cognito, "aws_lambda_function", "pre-token-generation").environment.variables as Record<string, string>;
+    const env = single(bridge.cognito, "aws_lambda_function", "pre-token-generation").environment
+      .variables as Record<string, string>;
     const saml = (
       Object.values(resources(bridge.cognito, "aws_cognito_identity_provider")) as TerraformJson[]
     ).find((p) => p.provider_type === "SAML")!;
