@@ -4,6 +4,7 @@ import { z } from "zod";
 import { bridgeConfigSchema, type BridgeConfig } from "./schema";
 
 export * from "./schema";
+export * from "./federation";
 
 /** The example config: what `npm run synth` uses when BRIDGE_CONFIG is not set. */
 export const DEFAULT_CONFIG_PATH = path.join(__dirname, "example.json");

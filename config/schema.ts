@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AWS_REGIONS, COGNITO_RESERVED_DOMAIN_WORDS, LOG_RETENTION_DAYS } from "./aws";
+import { federationSchemas } from "./federation";
 
 // Every custom message states the expected form; the formatter adds the field path and the bad value.
 
@@ -109,6 +110,8 @@ const permissionSet = z.strictObject({
     .default([]),
 });
 
+const federation = federationSchemas({ inlinePolicy: jsonPolicy, accountId: awsAccountId, integerInRange });
+
 const abacKey = z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u, {
   error: "expected an attribute key of 1-128 letters, digits, spaces and _.:/=+-@",
 });
@@ -139,6 +142,7 @@ const identityCenter = z.strictObject({
       z.string().min(1).max(256, { error: "expected an attribute source of at most 256 characters" }),
     )
     .default({}),
+  trustedTokenIssuer: federation.trustedTokenIssuer.optional(),
 });
 
 const attributeMapping = z.record(
@@ -226,6 +230,7 @@ const cognito = z.strictObject({
     })
     .prefault({}),
   alarmEmail: email.optional(),
+  iamFederation: federation.iamFederation.optional(),
 });
 
 const cloudflare = z.strictObject({

@@ -21,6 +21,8 @@ export interface PreTokenGenerationFunctionProps {
   readonly metricsNamespace: string;
   /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`) for Identity Store ARNs. */
   readonly partition: string;
+  /** App client id of the IAM federation client (its ID tokens get the session-tags claim), when configured. */
+  readonly iamFederationClientId?: string;
 }
 
 /** The JIT Lambda: creates the person in the Identity Store and keeps mapped group memberships in step. */
@@ -46,6 +48,7 @@ export class PreTokenGenerationFunction extends Construct {
         [ENV_VARS.groupMap]: groupMapEnvironmentValue(props.groupMap),
         [ENV_VARS.serviceName]: props.functionName,
         [ENV_VARS.metricsNamespace]: props.metricsNamespace,
+        ...(props.iamFederationClientId && { [ENV_VARS.iamFederationClientId]: props.iamFederationClientId }),
       },
       statements: identityStoreStatements(
         props.partition,
