@@ -5,13 +5,16 @@ import type { StateSettings } from "./backend";
 import { CloudflareAccessStack } from "./cloudflare-access";
 import { CognitoStack } from "./cognito";
 import { IdentityCenterStack } from "./identity-center";
+import { IdentityPropagationStack } from "./identity-propagation";
 
-export { CloudflareAccessStack, CognitoStack, IdentityCenterStack };
+export { CloudflareAccessStack, CognitoStack, IdentityCenterStack, IdentityPropagationStack };
 
 export interface BridgeStacks {
   readonly identityCenter: IdentityCenterStack;
   readonly cognito: CognitoStack;
   readonly cloudflareAccess: CloudflareAccessStack;
+  /** Only with `identityCenter.trustedTokenIssuer`. */
+  readonly identityPropagation?: IdentityPropagationStack;
 }
 
 export interface BuildOptions {
@@ -24,7 +27,7 @@ export interface BuildOptions {
 /**
  * The three stacks of one environment, wired by construct references: cdktf turns each cross-stack value
  * into an output of the producer and a `terraform_remote_state` read in the consumer.
- * Apply order: identity-center, cognito, cloudflare-access.
+ * Apply order: identity-center, cognito, cloudflare-access, then identity-propagation when configured.
  */
 export function buildStacks(app: App, config: BridgeConfig, options: BuildOptions): BridgeStacks {
   const env = config.environment;
@@ -69,5 +72,23 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
   cognito.addDependency(identityCenter);
   cloudflareAccess.addDependency(identityCenter);
   cloudflareAccess.addDependency(cognito);
-  return { identityCenter, cognito, cloudflareAccess };
+  const tti = config.identityCenter.trustedTokenIssuer;
+  const identityPropagation =
+    tti &&
+    new IdentityPropagationStack(app, `${env}-identity-propagation`, {
+      ...common,
+      environment: env,
+      trustedTokenIssuer: tti,
+      identityCenter: { region: config.identityCenter.region, instanceArn: identityCenter.instanceArn },
+      cognito: {
+        region: config.cognito.region,
+        userPoolId: cognito.userPoolId,
+        issuerUrl: cognito.issuerUrl,
+        identityProviderNames: cognito.identityProviderNames,
+        upstreamProviders: config.cognito.upstreamProviders,
+      },
+    });
+  identityPropagation?.addDependency(identityCenter);
+  identityPropagation?.addDependency(cognito);
+  return { identityCenter, cognito, cloudflareAccess, identityPropagation };
 }
