@@ -205,14 +205,17 @@ describe("cognito.iamFederation", () => {
         "initech-readonly": {
           arn: `\${aws_iam_role.${roleByName("initech-readonly")[0]}.arn}`,
           max_session_duration: 14400,
+          required_groups: ["readers", "auditors"],
         },
         "initech.deployer@ci": {
           arn: `\${aws_iam_role.${roleByName("initech.deployer@ci")[0]}.arn}`,
           max_session_duration: 3600,
+          required_groups: ["deployers"],
         },
         "anyone-billing": {
           arn: `\${aws_iam_role.${roleByName("anyone-billing")[0]}.arn}`,
           max_session_duration: 3600,
+          required_groups: [],
         },
       },
     });

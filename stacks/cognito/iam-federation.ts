@@ -24,6 +24,7 @@ export interface IamFederationProps {
 export interface FederatedRole {
   readonly arn: string;
   readonly maxSessionDuration: number;
+  readonly requiredGroups: readonly string[];
 }
 
 /**
@@ -97,6 +98,7 @@ interface FederatedRoleProps {
 class FederatedRoleConstruct extends Construct implements FederatedRole {
   public readonly arn: string;
   public readonly maxSessionDuration: number;
+  public readonly requiredGroups: readonly string[];
 
   constructor(scope: Construct, id: string, props: FederatedRoleProps) {
     super(scope, id);
@@ -117,6 +119,7 @@ class FederatedRoleConstruct extends Construct implements FederatedRole {
     }
     this.arn = role.arn;
     this.maxSessionDuration = r.maxSessionDuration;
+    this.requiredGroups = r.requiredGroups;
   }
 }
 

@@ -193,7 +193,7 @@ function iamFederationSettings(f: IamFederation, region: string, domainUrl: stri
     roles: Object.fromEntries(
       Object.entries(f.roles).map(([name, r]) => [
         name,
-        { arn: r.arn, max_session_duration: r.maxSessionDuration },
+        { arn: r.arn, max_session_duration: r.maxSessionDuration, required_groups: r.requiredGroups },
       ]),
     ),
   };
