@@ -5,6 +5,7 @@ import { bridgeConfigSchema, type BridgeConfig } from "./schema";
 
 export * from "./schema";
 export * from "./federation";
+export { partitionOfRegion, resolveAccounts, type ResolvedAccounts } from "./accounts";
 
 /** The example config: what `npm run synth` uses when BRIDGE_CONFIG is not set. */
 export const DEFAULT_CONFIG_PATH = path.join(__dirname, "example.json");

@@ -1,9 +1,10 @@
 import * as path from "node:path";
 import type { App } from "cdktf";
-import type { BridgeConfig } from "../config";
+import { resolveAccounts, type BridgeConfig } from "../config";
 import type { StateSettings } from "./backend";
 import { CloudflareAccessStack } from "./cloudflare-access";
 import { CognitoStack } from "./cognito";
+import { preTokenGenerationCaller } from "./cognito/pre-token-generation-function";
 import { IdentityCenterStack } from "./identity-center";
 import { IdentityPropagationStack } from "./identity-propagation";
 
@@ -38,15 +39,33 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
     localRootFromStackDir: path.relative(stackDir, options.projectRoot).split(path.sep).join("/") || ".",
   };
   const common = { state, tags: config.tags };
+  const accounts = resolveAccounts(config);
+  const identityCenterAccount = {
+    accountId: accounts.identityCenter,
+    assumeRoleArn: config.identityCenter.assumeRoleArn,
+  };
+  const cognitoAccount = { accountId: accounts.cognito, assumeRoleArn: config.cognito.assumeRoleArn };
 
   const identityCenter = new IdentityCenterStack(app, `${env}-identity-center`, {
     ...common,
     identityCenter: config.identityCenter,
+    account: identityCenterAccount,
+    // Cross-account mode: the Lambdas in the cognito account reach the Identity Store through roles here.
+    ...(accounts.crossAccount && accounts.cognito !== undefined
+      ? {
+          identityStoreAccess: {
+            environment: env,
+            trustedAccountId: accounts.cognito,
+            callers: [preTokenGenerationCaller(env, config.cognito.provisioning)],
+          },
+        }
+      : {}),
   });
   const cognito = new CognitoStack(app, `${env}-cognito`, {
     ...common,
     environment: env,
     cognito: config.cognito,
+    account: cognitoAccount,
     cloudflareTeamName: config.cloudflare.teamName,
     identityStore: identityCenter,
     preTokenGenerationBundleDir: options.preTokenGenerationBundleDir,
@@ -55,6 +74,7 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
     ...common,
     environment: env,
     cloudflare: config.cloudflare,
+    cognitoAccount,
     identityCenter: {
       issuerUrl: identityCenter.samlServiceProvider.issuerUrl,
       acsUrl: identityCenter.samlServiceProvider.acsUrl,

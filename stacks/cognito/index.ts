@@ -6,12 +6,17 @@ import { Lazy, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { CognitoConfig } from "../../config";
 import { DEFAULT_METRICS_NAMESPACE } from "../../lambda-src/pre-token-generation/metric-names";
+import { awsProviderAccess, type AwsAccountAccess } from "../shared/aws-account";
 import { addOutputs } from "../shared/outputs";
 import { configureBackend, type StateSettings } from "../backend";
 import { ClientCredentialsSecret } from "./client-secret";
 import { IamFederation } from "./iam-federation";
 import { PreTokenGenerationMonitoring } from "./monitoring";
-import { PreTokenGenerationFunction } from "./pre-token-generation-function";
+import {
+  PRE_TOKEN_GENERATION_CALLER,
+  PreTokenGenerationFunction,
+  preTokenGenerationFunctionName,
+} from "./pre-token-generation-function";
 import { CloudflareAppClient, UserPool } from "./user-pool";
 
 export {
@@ -34,6 +39,10 @@ export interface IdentityStoreRef {
   readonly region: string;
   /** IdC group name → Identity Store group id. */
   readonly groupIds: Readonly<Record<string, string>>;
+  /** IdC's customer managed KMS key (`identityCenter.kmsKeyArn`), if any. */
+  readonly kmsKeyArn?: string;
+  /** Cross-account mode: per calling Lambda (e.g. `pre-token-generation`), the role it assumes in the IdC account. */
+  readonly accessRoleArns?: Readonly<Record<string, string>>;
 }
 
 export interface CognitoStackProps {
@@ -41,6 +50,8 @@ export interface CognitoStackProps {
   readonly tags: Readonly<Record<string, string>>;
   readonly environment: string;
   readonly cognito: CognitoConfig;
+  /** The account the stack deploys to and the deploy role its aws provider assumes [none: the credentials']. */
+  readonly account?: AwsAccountAccess;
   readonly cloudflareTeamName: string;
   readonly identityStore: IdentityStoreRef;
   /** Directory of the built JIT Lambda bundle (`npm run build:lambda`). */
@@ -66,7 +77,11 @@ export class CognitoStack extends TerraformStack {
     super(scope, id);
     configureBackend(this, props.state);
     const c = props.cognito;
-    new AwsProvider(this, "aws", { region: c.region, defaultTags: [{ tags: { ...props.tags } }] });
+    new AwsProvider(this, "aws", {
+      region: c.region,
+      defaultTags: [{ tags: { ...props.tags } }],
+      ...awsProviderAccess(props.account ?? {}, id),
+    });
     new ArchiveProvider(this, "archive");
 
     const name = `${props.environment}-idc-oidc-bridge`;
@@ -88,7 +103,7 @@ export class CognitoStack extends TerraformStack {
     // with IAM federation the pool names the function by its ARN (built from its name), not by reference,
     // so Terraform's graph has no cycle (pool → client → function).
     let iamFederation: IamFederation | undefined;
-    const functionName = `${name}-pre-token-generation`;
+    const functionName = preTokenGenerationFunctionName(props.environment);
     const jit = new PreTokenGenerationFunction(this, "pre-token-generation", {
       functionName,
       bundleDir: props.preTokenGenerationBundleDir,
@@ -99,6 +114,8 @@ export class CognitoStack extends TerraformStack {
       groupMap,
       metricsNamespace,
       partition: account.partition,
+      kmsKeyArn: props.identityStore.kmsKeyArn,
+      identityStoreRoleArn: props.identityStore.accessRoleArns?.[PRE_TOKEN_GENERATION_CALLER],
       iamFederationClientId: c.iamFederation && Lazy.stringValue({ produce: () => iamFederation?.clientId }),
     });
     const pool = new UserPool(this, "user-pool", {
@@ -108,7 +125,7 @@ export class CognitoStack extends TerraformStack {
         ? `arn:${account.partition}:lambda:${c.region}:${account.id}:function:${functionName}`
         : jit.arn,
     });
-    jit.allowInvocationFrom(pool.arn);
+    jit.attachUserPool(pool.arn);
     new PreTokenGenerationMonitoring(this, "monitoring", {
       functionName: jit.functionName,
       region: c.region,
