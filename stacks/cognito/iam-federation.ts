@@ -1,4 +1,8 @@
 import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -78,7 +82,7 @@ export class IamFederation extends Construct {
     for (const role of props.config.roles) {
       roles[role.name] = new FederatedRoleConstruct(this, idFromName(role.name), {
         role,
-        trustPolicy: webIdentityTrustPolicy({
+        trust: webIdentityTrust({
           providerArn: this.providerArn,
           issuerHostAndPath,
           audience: this.clientId,
@@ -92,7 +96,7 @@ export class IamFederation extends Construct {
 
 interface FederatedRoleProps {
   readonly role: IamFederationRoleConfig;
-  readonly trustPolicy: string;
+  readonly trust: DataAwsIamPolicyDocumentStatement;
 }
 
 class FederatedRoleConstruct extends Construct implements FederatedRole {
@@ -103,12 +107,13 @@ class FederatedRoleConstruct extends Construct implements FederatedRole {
   constructor(scope: Construct, id: string, props: FederatedRoleProps) {
     super(scope, id);
     const r = props.role;
+    const trust = new DataAwsIamPolicyDocument(this, "trust", { statement: [props.trust] });
     const role = new IamRole(this, "role", {
       name: r.name,
       description:
         r.description ??
         "Assumed with ID tokens of the bridge's Cognito IAM federation client (aws-credentials)",
-      assumeRolePolicy: props.trustPolicy,
+      assumeRolePolicy: trust.json,
       maxSessionDuration: r.maxSessionDuration,
     });
     for (const arn of r.managedPolicies) {
@@ -133,35 +138,33 @@ export interface WebIdentityTrust {
 }
 
 /**
- * The trust policy of a federated role. IAM evaluates only `aud`, `sub` and `amr` of a generic OIDC token,
- * so group membership arrives as session tags (the JIT Lambda's `https://aws.amazon.com/tags` claim),
- * which needs `sts:TagSession` and is checked with `aws:RequestTag/groups`. Several required groups are
- * alternatives: IAM matches a condition key when any of its values matches.
+ * The trust statement of a federated role. IAM evaluates only `aud`, `sub` and `amr` of a generic OIDC
+ * token, so group membership arrives as session tags (the JIT Lambda's `https://aws.amazon.com/tags`
+ * claim), which needs `sts:TagSession` and is checked with `aws:RequestTag/groups`. Several required groups
+ * are alternatives: IAM matches a condition key when any of its values matches.
  */
-export function webIdentityTrustPolicy(t: WebIdentityTrust): string {
+export function webIdentityTrust(t: WebIdentityTrust): DataAwsIamPolicyDocumentStatement {
   if (t.audience === "" || t.issuerHostAndPath === "") {
     throw new Error("a web-identity trust needs the issuer and an audience: never an unconditioned trust");
   }
-  const condition: Record<string, Record<string, string | string[]>> = {
-    StringEquals: { [`${t.issuerHostAndPath}:aud`]: t.audience },
-    // Only the tags the Lambda sets: nothing else may ride along into the session.
-    "ForAllValues:StringEquals": { "aws:TagKeys": Object.values(SESSION_TAG_KEYS) },
-  };
-  if (t.requiredGroups.length > 0) {
-    condition.StringLike = {
-      [`aws:RequestTag/${SESSION_TAG_KEYS.groups}`]: t.requiredGroups.map((g) => `*:${g}:*`),
-    };
-  }
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "PoolIdTokensForTheFederationClient",
-        Effect: "Allow",
-        Principal: { Federated: t.providerArn },
-        Action: ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
-        Condition: condition,
-      },
+  return {
+    sid: "PoolIdTokensForTheFederationClient",
+    effect: "Allow",
+    actions: ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+    principals: [{ type: "Federated", identifiers: [t.providerArn] }],
+    condition: [
+      { test: "StringEquals", variable: `${t.issuerHostAndPath}:aud`, values: [t.audience] },
+      // Only the tags the Lambda sets: nothing else may ride along into the session.
+      { test: "ForAllValues:StringEquals", variable: "aws:TagKeys", values: Object.values(SESSION_TAG_KEYS) },
+      ...(t.requiredGroups.length === 0
+        ? []
+        : [
+            {
+              test: "StringLike",
+              variable: `aws:RequestTag/${SESSION_TAG_KEYS.groups}`,
+              values: t.requiredGroups.map((g) => `*:${g}:*`),
+            },
+          ]),
     ],
-  });
+  };
 }
