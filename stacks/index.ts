@@ -99,13 +99,18 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
       ...common,
       environment: env,
       trustedTokenIssuer: tti,
-      identityCenter: { region: config.identityCenter.region, instanceArn: identityCenter.instanceArn },
+      identityCenter: {
+        region: config.identityCenter.region,
+        instanceArn: identityCenter.instanceArn,
+        account: identityCenterAccount,
+      },
       cognito: {
         region: config.cognito.region,
         userPoolId: cognito.userPoolId,
         issuerUrl: cognito.issuerUrl,
         identityProviderNames: cognito.identityProviderNames,
         upstreamProviders: config.cognito.upstreamProviders,
+        account: cognitoAccount,
       },
     });
   identityPropagation?.addDependency(identityCenter);

@@ -81,6 +81,44 @@ describe("identity-propagation stack", () => {
     }
   });
 
+  it("reaches each account as the stack owning it does: IdC's for the issuer and application, the pool's for the client", () => {
+    const crossAccount = synthBridge(
+      configWith((c) => {
+        propagating(c);
+        c.identityCenter.accountId = "111111111111";
+        c.identityCenter.assumeRoleArn = "arn:aws:iam::111111111111:role/bridge-deploy";
+        c.cognito.accountId = "222222222222";
+        c.cognito.assumeRoleArn = "arn:aws:iam::222222222222:role/bridge-deploy";
+      }),
+    );
+    const providers = json(stackJson(crossAccount.outdir, "tip-identity-propagation")).provider.aws;
+    expect(providers).toEqual([
+      expect.objectContaining({
+        region: "us-east-1",
+        allowed_account_ids: ["111111111111"],
+        assume_role: [
+          {
+            role_arn: "arn:aws:iam::111111111111:role/bridge-deploy",
+            session_name: "tip-identity-propagation",
+          },
+        ],
+      }),
+      expect.objectContaining({
+        alias: "cognito",
+        region: "eu-central-1",
+        allowed_account_ids: ["222222222222"],
+        assume_role: [
+          {
+            role_arn: "arn:aws:iam::222222222222:role/bridge-deploy",
+            session_name: "tip-identity-propagation",
+          },
+        ],
+      }),
+    ]);
+    // In one account (the default) the providers carry no account settings at all.
+    expect(doc.provider.aws[0]).not.toHaveProperty("assume_role");
+  });
+
   it("adds a confidential code-flow client to the pool with the configured callback URLs", () => {
     expect(synthesized).toHaveResourceWithProperties(CognitoUserPoolClient, {
       name: "identity-propagation",

@@ -4,6 +4,7 @@ import { Fn, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { TrustedTokenIssuerConfig, UpstreamProviderConfig } from "../../config";
 import { configureBackend, type StateSettings } from "../backend";
+import { awsProviderAccess, type AwsAccountAccess } from "../shared/aws-account";
 import { addOutputs } from "../shared/outputs";
 import { PropagationAppClient } from "./application-client";
 import { PropagationApplication } from "./application";
@@ -21,6 +22,8 @@ export { PropagationAppClient, PropagationApplication, TrustedTokenIssuer };
 export interface IdentityCenterInstanceRef {
   readonly region: string;
   readonly instanceArn: string;
+  /** The account of the IdC instance and the deploy role there (as the identity-center stack's provider). */
+  readonly account?: AwsAccountAccess;
 }
 
 /** What this stack needs from the cognito stack. */
@@ -31,6 +34,8 @@ export interface UserPoolRef {
   readonly identityProviderNames: string[];
   /** From config: the attributes they map must stay writable by the new app client. */
   readonly upstreamProviders: readonly UpstreamProviderConfig[];
+  /** The account of the user pool and the deploy role there (as the cognito stack's provider). */
+  readonly account?: AwsAccountAccess;
 }
 
 export interface IdentityPropagationStackProps {
@@ -57,11 +62,16 @@ export class IdentityPropagationStack extends TerraformStack {
     configureBackend(this, props.state);
     const t = props.trustedTokenIssuer;
     const defaultTags = [{ tags: { ...props.tags } }];
-    new AwsProvider(this, "aws", { region: props.identityCenter.region, defaultTags });
+    new AwsProvider(this, "aws", {
+      region: props.identityCenter.region,
+      defaultTags,
+      ...awsProviderAccess(props.identityCenter.account ?? {}, id),
+    });
     const poolRegion = new AwsProvider(this, "aws-cognito", {
       alias: "cognito",
       region: props.cognito.region,
       defaultTags,
+      ...awsProviderAccess(props.cognito.account ?? {}, id),
     });
 
     const client = new PropagationAppClient(this, "application-client", {
