@@ -9,6 +9,7 @@ import { SsoadminApplicationAssignmentConfiguration } from "@cdktf/provider-aws/
 import { SsoadminTrustedTokenIssuer } from "@cdktf/provider-aws/lib/ssoadmin-trusted-token-issuer";
 import type { BridgeConfigInput } from "../../config";
 import { configWith, json, synthBridge, type TerraformJson } from "../../__tests__/helpers/stacks";
+import { resolveExpressions, simulate, type IamPolicy } from "../../__tests__/helpers/iam-simulator";
 import { applyOffline, describeIfTerraform } from "../../__tests__/helpers/terraform-cli";
 import { tempDir } from "../../__tests__/helpers/temp-dirs";
 
@@ -226,6 +227,50 @@ describe("identity-propagation stack", () => {
     expect(doc.output.client_id.value).toBe(`\${aws_cognito_user_pool_client.${clientId}.id}`);
     for (const output of Object.values(doc.output) as TerraformJson[])
       expect(output.sensitive).toBeUndefined();
+  });
+});
+
+describe("the application's actor policy, by the IAM simulator", () => {
+  const bridge = synthBridge(configWith(propagating));
+  const doc = json(stackJson(bridge.outdir, "tip-identity-propagation"));
+  // The output holds no Terraform expression; an unreplaced one would make this throw.
+  const actorPolicy = JSON.parse(
+    resolveExpressions(JSON.stringify(doc.output.application_authentication_method.value), []),
+  ).Iam.ActorPolicy as IamPolicy;
+  const application = "arn:aws:sso::999999999999:application/ssoins-1234567890abcdef/apl-1234567890abcdef";
+  const caller = (account: string) => `arn:aws:iam::${account}:role/data-portal-backend`;
+  const callerPolicy = {
+    name: "exchange",
+    policy: {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "sso-oauth:CreateTokenWithIAM", Resource: application }],
+    },
+  };
+  const exchange = (account: string) =>
+    simulate({
+      identityPolicies: [callerPolicy],
+      action: "sso-oauth:CreateTokenWithIAM",
+      resource: application,
+      principal: caller(account),
+      resourcePolicy: actorPolicy,
+      context: { "aws:PrincipalAccount": account },
+    });
+
+  it("lets principals of the token-exchange accounts call CreateTokenWithIAM on the application", async () => {
+    for (const account of ["444444444444", "555555555555"]) {
+      const decision = await exchange(account);
+      expect({ account, allowed: decision.allowed, reason: decision.reason }).toMatchObject({
+        account,
+        allowed: true,
+      });
+      expect(decision.resourceType).toBe("Application");
+    }
+  });
+
+  it("refuses principals of any other account, even with an identity policy that allows it", async () => {
+    for (const account of ["666666666666", "123456789012"]) {
+      expect((await exchange(account)).allowed).toBe(false);
+    }
   });
 });
 
