@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import type { TerraformStack } from "cdktf";
 import { loadConfig } from "../config";
 import { roleTrustPolicy, type Substitution } from "./helpers/iam-simulator";
 import { json, resources, synthBridge, type TerraformJson } from "./helpers/stacks";
@@ -102,18 +103,21 @@ describe("a config with every federation block", () => {
     }
     // The case that needed care: function → federation client → pool, and not back.
     const graph = dependencyGraph(bridge.cognito);
-    const fn = Object.keys(resources(bridge.cognito, "aws_lambda_function")).map(
-      (k) => `aws_lambda_function.${k}`,
-    )[0];
+    const fns = resources(bridge.cognito, "aws_lambda_function");
+    const jit = Object.keys(fns).filter((k) =>
+      String(fns[k].function_name).endsWith("-pre-token-generation"),
+    );
+    expect(jit).toHaveLength(1);
+    const fn = `aws_lambda_function.${jit[0]}`;
     expect([...graph.get(fn)!].some((d) => d.startsWith("aws_cognito_user_pool_client.iam-federation"))).toBe(
       true,
     );
   });
 
   it("has an acyclic stack graph: every declared dependency and every remote-state read points to an earlier stack", () => {
-    const declared = Object.fromEntries(
-      Object.values(bridge.stacks)
-        .filter((s) => s !== undefined)
+    const declared: Record<string, string[]> = Object.fromEntries(
+      [...Object.values(bridge.stacks)]
+        .filter((s): s is TerraformStack => s !== undefined)
         .map((s) => [s.node.id, s.dependencies.map((d) => d.node.id)]),
     );
     expect(Object.keys(declared).sort()).toEqual([...APPLY_ORDER].sort());

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { accountIssues, awsAccountId, cognitoAccountFields, identityCenterAccountFields } from "./accounts";
 import { AWS_REGIONS, COGNITO_RESERVED_DOMAIN_WORDS, LOG_RETENTION_DAYS } from "./aws";
+import { deprovisioningFields } from "./deprovisioning";
 import { federationSchemas } from "./federation";
 
 // Every custom message states the expected form; the formatter adds the field path and the bad value.
@@ -223,6 +224,7 @@ const cognito = z.strictObject({
           error: `expected one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}`,
         })
         .default(90),
+      ...deprovisioningFields,
     })
     .prefault({}),
   monitoring: z

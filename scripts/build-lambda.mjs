@@ -46,10 +46,8 @@ if (outdir === defaultOutdir) {
   process.exit(1);
 }
 mkdirSync(outdir, { recursive: true });
-const result = await build({
+const buildOptions = {
   absWorkingDir: root,
-  entryPoints: ["lambda-src/pre-token-generation/index.ts"],
-  outfile,
   bundle: true,
   platform: "node",
   target: "node22",
@@ -61,8 +59,25 @@ const result = await build({
   legalComments: "none",
   charset: "utf8",
   logLevel: "warning",
+};
+const result = await build({
+  ...buildOptions,
+  entryPoints: ["lambda-src/pre-token-generation/index.ts"],
+  outfile,
 });
 if (result.errors.length > 0) process.exit(1);
+
+// The deprovisioning Lambda, same settings, into its own package directory (only with the default outdir).
+if (outdir === defaultOutdir) {
+  const deprovisioningDir = path.join(root, "dist", "lambda", "deprovisioning");
+  rmSync(deprovisioningDir, { recursive: true, force: true });
+  const deprovisioning = await build({
+    ...buildOptions,
+    entryPoints: ["lambda-src/deprovisioning/index.ts"],
+    outfile: path.join(deprovisioningDir, "index.js"),
+  });
+  if (deprovisioning.errors.length > 0) process.exit(1);
+}
 
 const files = readdirSync(outdir);
 if (files.length !== 1 || files[0] !== "index.js") {

@@ -4,6 +4,7 @@ import { resolveAccounts, type BridgeConfig } from "../config";
 import type { StateSettings } from "./backend";
 import { CloudflareAccessStack } from "./cloudflare-access";
 import { CognitoStack } from "./cognito";
+import { deprovisioningCaller } from "./cognito/deprovisioning";
 import { preTokenGenerationCaller } from "./cognito/pre-token-generation-function";
 import { IdentityCenterStack } from "./identity-center";
 import { IdentityPropagationStack } from "./identity-propagation";
@@ -21,6 +22,8 @@ export interface BridgeStacks {
 export interface BuildOptions {
   /** Directory of the built JIT Lambda bundle. */
   readonly preTokenGenerationBundleDir: string;
+  /** Directory of the built deprovisioning Lambda bundle. */
+  readonly deprovisioningBundleDir: string;
   /** The project root: local-backend state lives in its terraform-state/ folder. */
   readonly projectRoot: string;
 }
@@ -56,7 +59,10 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
           identityStoreAccess: {
             environment: env,
             trustedAccountId: accounts.cognito,
-            callers: [preTokenGenerationCaller(env, config.cognito.provisioning)],
+            callers: [
+              preTokenGenerationCaller(env, config.cognito.provisioning),
+              deprovisioningCaller(env, config.cognito.provisioning),
+            ],
           },
         }
       : {}),
@@ -69,6 +75,7 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
     cloudflareTeamName: config.cloudflare.teamName,
     identityStore: identityCenter,
     preTokenGenerationBundleDir: options.preTokenGenerationBundleDir,
+    deprovisioningBundleDir: options.deprovisioningBundleDir,
   });
   const cloudflareAccess = new CloudflareAccessStack(app, `${env}-cloudflare-access`, {
     ...common,

@@ -8,6 +8,14 @@ import { roleTrustPolicy, type Substitution } from "../../__tests__/helpers/iam-
 import { configWith, json, resources, synthBridge, type TerraformJson } from "../../__tests__/helpers/stacks";
 import { ENV_VARS } from "../../lambda-src/pre-token-generation/contract";
 
+/** The JIT (pre token generation) Lambda of a synthesized cognito stack. */
+function jitFunction(cog: string): TerraformJson {
+  const fns = Object.values(resources(cog, "aws_lambda_function")) as TerraformJson[];
+  const jit = fns.filter((f) => String(f.function_name).endsWith("-pre-token-generation"));
+  expect(jit).toHaveLength(1);
+  return jit[0];
+}
+
 /** Not the example: two upstream providers with custom mappings, three roles, a non-default port. */
 function federated(c: BridgeConfigInput): void {
   c.environment = "fed";
@@ -180,12 +188,12 @@ describe("cognito.iamFederation", () => {
   });
 
   it("tells the JIT Lambda which client gets the session-tags claim", () => {
-    const fn = Object.values(resources(cog, "aws_lambda_function"))[0] as TerraformJson;
+    const fn = jitFunction(cog);
     expect(fn.environment.variables[ENV_VARS.iamFederationClientId]).toBe(clientRef);
   });
 
   it("has the pool name the JIT function by its ARN, so that pool → client → function has no cycle", () => {
-    const fn = Object.values(resources(cog, "aws_lambda_function"))[0] as TerraformJson;
+    const fn = jitFunction(cog);
     const pool = resources(cog, "aws_cognito_user_pool")[poolId] as TerraformJson;
     const partition = Object.keys(doc.data.aws_partition)[0];
     const account = Object.keys(doc.data.aws_caller_identity)[0];
@@ -234,7 +242,7 @@ describe("without cognito.iamFederation", () => {
     const clients = Object.values(resources(cog, "aws_cognito_user_pool_client")) as TerraformJson[];
     expect(clients.map((c) => c.name)).toEqual(["cloudflare-access"]);
     expect(JSON.stringify(json(cog).data.aws_iam_policy_document)).not.toContain("AssumeRoleWithWebIdentity");
-    const fn = Object.values(resources(cog, "aws_lambda_function"))[0] as TerraformJson;
+    const fn = jitFunction(cog);
     expect(fn.environment.variables).not.toHaveProperty(ENV_VARS.iamFederationClientId);
     expect(json(cog).output).not.toHaveProperty("iam_federation");
     // The pool keeps naming the function by reference (no federation client, so no cycle to break).

@@ -10,6 +10,7 @@ import { awsProviderAccess, type AwsAccountAccess } from "../shared/aws-account"
 import { addOutputs } from "../shared/outputs";
 import { configureBackend, type StateSettings } from "../backend";
 import { ClientCredentialsSecret } from "./client-secret";
+import { DEPROVISIONING_CALLER, Deprovisioning, deprovisioningFunctionName } from "./deprovisioning";
 import { IamFederation } from "./iam-federation";
 import { PreTokenGenerationMonitoring } from "./monitoring";
 import {
@@ -22,6 +23,7 @@ import { CloudflareAppClient, UserPool } from "./user-pool";
 export {
   ClientCredentialsSecret,
   CloudflareAppClient,
+  Deprovisioning,
   IamFederation,
   PreTokenGenerationFunction,
   PreTokenGenerationMonitoring,
@@ -56,6 +58,8 @@ export interface CognitoStackProps {
   readonly identityStore: IdentityStoreRef;
   /** Directory of the built JIT Lambda bundle (`npm run build:lambda`). */
   readonly preTokenGenerationBundleDir: string;
+  /** Directory of the built deprovisioning Lambda bundle (`npm run build:lambda`). */
+  readonly deprovisioningBundleDir: string;
 }
 
 /** Second in apply order: the user pool, the Cloudflare app client and the JIT Lambda with its monitoring. */
@@ -126,7 +130,7 @@ export class CognitoStack extends TerraformStack {
         : jit.arn,
     });
     jit.attachUserPool(pool.arn);
-    new PreTokenGenerationMonitoring(this, "monitoring", {
+    const monitoring = new PreTokenGenerationMonitoring(this, "monitoring", {
       functionName: jit.functionName,
       region: c.region,
       metricsNamespace,
@@ -134,6 +138,22 @@ export class CognitoStack extends TerraformStack {
       alarmEmail: c.alarmEmail,
       topicName: `${name}-alarms`,
       account,
+    });
+    const leavers = new Deprovisioning(this, "deprovisioning", {
+      functionName: deprovisioningFunctionName(props.environment),
+      bundleDir: props.deprovisioningBundleDir,
+      provisioning: c.provisioning,
+      identityStoreId: props.identityStore.identityStoreId,
+      identityStoreArn: props.identityStore.identityStoreArn,
+      identityStoreRegion: props.identityStore.region,
+      kmsKeyArn: props.identityStore.kmsKeyArn,
+      identityStoreRoleArn: props.identityStore.accessRoleArns?.[DEPROVISIONING_CALLER],
+      groupMap,
+      userPoolId: pool.id,
+      userPoolArn: pool.arn,
+      metricsNamespace,
+      account,
+      alarmTopicArn: monitoring.topic.arn,
     });
     if (c.iamFederation) {
       iamFederation = new IamFederation(this, "iam-federation", {
@@ -186,6 +206,10 @@ export class CognitoStack extends TerraformStack {
           "App client secret (sensitive: `cdktf output` hides it; prefer the Secrets Manager secret).",
       },
       pre_token_generation_function: { value: jit.functionName, description: "JIT provisioning Lambda." },
+      deprovisioning_function: {
+        value: leavers.functionName,
+        description: "Leavers (deprovisioning) Lambda.",
+      },
     });
     if (iamFederation) {
       addOutputs(this, {
