@@ -188,3 +188,6 @@ export function identityPolicyDocument(maxLength: number) {
 
 /** A permission set's inline policy: PutInlinePolicyToPermissionSet allows 32,768 characters of U+0009-U+00FF. */
 export const permissionSetInlinePolicy = identityPolicyDocument(32768);
+
+/** An IAM role's inline policy: a role's inline policies may hold 10,240 characters in all (IAM quotas). */
+export const roleInlinePolicy = identityPolicyDocument(10240);

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { bridgeConfigSchema, type BridgeConfig } from "./schema";
 
 export * from "./schema";
+export * from "./federation";
 export { partitionOfRegion, resolveAccounts, type ResolvedAccounts } from "./accounts";
 export { configWarnings } from "./warnings";
 

@@ -5,11 +5,12 @@ import { deprovisioningFields } from "./deprovisioning";
 import { cognitoChecks, reportDuplicates } from "./cognito-checks";
 import { customAttributes, enterpriseAttributes } from "./cognito-attributes";
 import { cognitoGroupName, cognitoGroups } from "./cognito-groups";
-import { permissionSetInlinePolicy } from "./iam-policy";
+import { permissionSetInlinePolicy, roleInlinePolicy } from "./iam-policy";
 import { kmsKeyId } from "./kms-key";
 import { httpsUrl } from "./primitives";
 import { upstreamProvider } from "./upstream-providers";
 import { bootstrapConfigSchema } from "./bootstrap";
+import { federationSchemas } from "./federation";
 
 // Every custom message states the expected form; the formatter adds the field path and the bad value.
 
@@ -91,6 +92,12 @@ const permissionSet = z.strictObject({
     .default([]),
 });
 
+const federation = federationSchemas({
+  inlinePolicy: roleInlinePolicy,
+  accountId: awsAccountId,
+  integerInRange,
+});
+
 const abacKey = z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u, {
   error: "expected an attribute key of 1-128 letters, digits, spaces and _.:/=+-@",
 });
@@ -122,6 +129,7 @@ const identityCenter = z.strictObject({
       z.string().min(1).max(256, { error: "expected an attribute source of at most 256 characters" }),
     )
     .default({}),
+  trustedTokenIssuer: federation.trustedTokenIssuer.optional(),
 });
 
 const cognito = z.strictObject({
@@ -167,6 +175,7 @@ const cognito = z.strictObject({
     })
     .prefault({}),
   alarmEmail: email.optional(),
+  iamFederation: federation.iamFederation.optional(),
 });
 
 const cloudflare = z.strictObject({

@@ -9,13 +9,16 @@ import { deprovisioningCaller } from "./cognito/deprovisioning";
 import { preTokenGenerationCaller } from "./cognito/pre-token-generation-function";
 import { IdentityCenterStack } from "./identity-center";
 import { applyPolicyChecks } from "./policy-checks";
+import { IdentityPropagationStack } from "./identity-propagation";
 
-export { CloudflareAccessStack, CognitoStack, IdentityCenterStack };
+export { CloudflareAccessStack, CognitoStack, IdentityCenterStack, IdentityPropagationStack };
 
 export interface BridgeStacks {
   readonly identityCenter: IdentityCenterStack;
   readonly cognito: CognitoStack;
   readonly cloudflareAccess: CloudflareAccessStack;
+  /** Only with `identityCenter.trustedTokenIssuer`. */
+  readonly identityPropagation?: IdentityPropagationStack;
 }
 
 export interface BuildOptions {
@@ -30,7 +33,7 @@ export interface BuildOptions {
 /**
  * The three stacks of one environment, wired by construct references: cdktf turns each cross-stack value
  * into an output of the producer and a `terraform_remote_state` read in the consumer.
- * Apply order: identity-center, cognito, cloudflare-access.
+ * Apply order: identity-center, cognito, cloudflare-access, then identity-propagation when configured.
  */
 export function buildStacks(app: App, config: BridgeConfig, options: BuildOptions): BridgeStacks {
   const env = config.environment;
@@ -99,6 +102,29 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
   cognito.addDependency(identityCenter);
   cloudflareAccess.addDependency(identityCenter);
   cloudflareAccess.addDependency(cognito);
+  const tti = config.identityCenter.trustedTokenIssuer;
+  const identityPropagation =
+    tti &&
+    new IdentityPropagationStack(app, `${env}-identity-propagation`, {
+      ...common,
+      environment: env,
+      trustedTokenIssuer: tti,
+      identityCenter: {
+        region: config.identityCenter.region,
+        instanceArn: identityCenter.instanceArn,
+        account: identityCenterAccount,
+      },
+      cognito: {
+        region: config.cognito.region,
+        userPoolId: cognito.userPoolId,
+        issuerUrl: cognito.issuerUrl,
+        identityProviderNames: cognito.identityProviderNames,
+        upstreamProviders: config.cognito.upstreamProviders,
+        account: cognitoAccount,
+      },
+    });
+  identityPropagation?.addDependency(identityCenter);
+  identityPropagation?.addDependency(cognito);
   applyPolicyChecks(app);
-  return { identityCenter, cognito, cloudflareAccess };
+  return { identityCenter, cognito, cloudflareAccess, identityPropagation };
 }

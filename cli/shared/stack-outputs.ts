@@ -76,3 +76,21 @@ export function readStackOutputs(
   >;
   return Object.fromEntries(Object.entries(parsed).map(([name, output]) => [name, output.value]));
 }
+
+/** Outputs saved with `terraform output -json > FILE` (name → `{ value }`), as name → value. */
+export function readStackOutputsFile(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`cannot read outputs file ${file}: ${(e as Error).message}`, { cause: e });
+  }
+  const entries =
+    parsed && typeof parsed === "object" && !Array.isArray(parsed) ? Object.entries(parsed) : [];
+  if (entries.length === 0 || entries.some(([, o]) => !o || typeof o !== "object" || !("value" in o))) {
+    throw new Error(
+      `outputs file ${file} is not what \`terraform output -json\` prints ({"name": {"value": …}})`,
+    );
+  }
+  return Object.fromEntries(entries.map(([name, o]) => [name, (o as { value: unknown }).value]));
+}

@@ -2,7 +2,7 @@ import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack } from "cdktf";
+import { Lazy, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { CognitoConfig } from "../../config";
 import { DEFAULT_METRICS_NAMESPACE } from "../../lambda-src/pre-token-generation/metric-names";
@@ -11,6 +11,7 @@ import { addOutputs } from "../shared/outputs";
 import { configureBackend, type StateSettings } from "../backend";
 import { ClientCredentialsSecret } from "./client-secret";
 import { DEPROVISIONING_CALLER, Deprovisioning, deprovisioningFunctionName } from "./deprovisioning";
+import { IamFederation } from "./iam-federation";
 import { PreTokenGenerationMonitoring } from "./monitoring";
 import {
   PRE_TOKEN_GENERATION_CALLER,
@@ -28,6 +29,7 @@ export {
   CloudflareAppClient,
   Deprovisioning,
   CognitoUserGroups,
+  IamFederation,
   PreTokenGenerationFunction,
   PreTokenGenerationMonitoring,
   UserPool,
@@ -76,6 +78,11 @@ export class CognitoStack extends TerraformStack {
   public readonly clientId: string;
   /** ARN of the Secrets Manager secret with the client id and secret. */
   public readonly clientSecretArn: string;
+  public readonly userPoolId: string;
+  /** Names for an app client's supported identity providers (COGNITO and the upstream providers). */
+  public readonly identityProviderNames: string[];
+  /** The IAM OIDC federation client, provider and roles, when `cognito.iamFederation` is set. */
+  public readonly iamFederation?: IamFederation;
 
   constructor(scope: Construct, id: string, props: CognitoStackProps) {
     super(scope, id);
@@ -103,8 +110,13 @@ export class CognitoStack extends TerraformStack {
       id: new DataAwsCallerIdentity(this, "account").accountId,
       partition: new DataAwsPartition(this, "partition").partition,
     };
+    // The Lambda's environment names the federation client, which needs the pool, which names the Lambda:
+    // with IAM federation the pool names the function by its ARN (built from its name), not by reference,
+    // so Terraform's graph has no cycle (pool → client → function).
+    let iamFederation: IamFederation | undefined;
+    const functionName = preTokenGenerationFunctionName(props.environment);
     const jit = new PreTokenGenerationFunction(this, "pre-token-generation", {
-      functionName: preTokenGenerationFunctionName(props.environment),
+      functionName,
       bundleDir: props.preTokenGenerationBundleDir,
       provisioning: c.provisioning,
       identityStoreId: props.identityStore.identityStoreId,
@@ -116,8 +128,15 @@ export class CognitoStack extends TerraformStack {
       kmsKeyArn: props.identityStore.kmsKeyArn,
       identityStoreRoleArn: props.identityStore.accessRoleArns?.[PRE_TOKEN_GENERATION_CALLER],
       trustedEmailProviders: trustedEmailProviders(c),
+      iamFederationClientId: c.iamFederation && Lazy.stringValue({ produce: () => iamFederation?.clientId }),
     });
-    const pool = new UserPool(this, "user-pool", { name, cognito: c, preTokenGenerationArn: jit.arn });
+    const pool = new UserPool(this, "user-pool", {
+      name,
+      cognito: c,
+      preTokenGenerationArn: c.iamFederation
+        ? `arn:${account.partition}:lambda:${c.region}:${account.id}:function:${functionName}`
+        : jit.arn,
+    });
     new CognitoUserGroups(this, "groups", { userPoolId: pool.id, groups: c.groups });
     jit.attachUserPool(pool.arn);
     const monitoring = new PreTokenGenerationMonitoring(this, "monitoring", {
@@ -145,6 +164,15 @@ export class CognitoStack extends TerraformStack {
       account,
       alarmTopicArn: monitoring.topic.arn,
     });
+    if (c.iamFederation) {
+      iamFederation = new IamFederation(this, "iam-federation", {
+        userPoolId: pool.id,
+        issuerUrl: pool.issuerUrl,
+        identityProviderNames: pool.identityProviderNames,
+        upstreamProviders: c.upstreamProviders,
+        config: c.iamFederation,
+      });
+    }
     const appClient = new CloudflareAppClient(this, "cloudflare-client", {
       userPoolId: pool.id,
       teamName: props.cloudflareTeamName,
@@ -164,6 +192,9 @@ export class CognitoStack extends TerraformStack {
     this.jwksUrl = `${pool.issuerUrl}/.well-known/jwks.json`;
     this.clientId = appClient.client.id;
     this.clientSecretArn = secret.arn;
+    this.userPoolId = pool.id;
+    this.identityProviderNames = pool.identityProviderNames;
+    this.iamFederation = iamFederation;
 
     addOutputs(this, {
       user_pool_id: { value: pool.id, description: "Cognito user pool id." },
@@ -191,5 +222,31 @@ export class CognitoStack extends TerraformStack {
         description: "Leavers (deprovisioning) Lambda.",
       },
     });
+    if (iamFederation) {
+      addOutputs(this, {
+        iam_federation: {
+          value: iamFederationSettings(iamFederation, c.region, pool.domainUrl),
+          description:
+            "What `npm run aws-credentials` needs (no secrets): save it with `terraform output -json iam_federation` and pass it as --settings.",
+        },
+      });
+    }
   }
+}
+
+/** The `iam_federation` output: the settings file of `npm run aws-credentials` (see cli/aws-credentials.ts). */
+function iamFederationSettings(f: IamFederation, region: string, domainUrl: string) {
+  return {
+    region,
+    domain_url: domainUrl,
+    client_id: f.clientId,
+    callback_url: f.callbackUrl,
+    provider_arn: f.providerArn,
+    roles: Object.fromEntries(
+      Object.entries(f.roles).map(([name, r]) => [
+        name,
+        { arn: r.arn, max_session_duration: r.maxSessionDuration, required_groups: r.requiredGroups },
+      ]),
+    ),
+  };
 }

@@ -70,6 +70,8 @@ export interface PreTokenGenerationFunctionProps {
   readonly identityStoreRoleArn?: string;
   /** Upstream providers whose emails count as verified (`trustEmail`). */
   readonly trustedEmailProviders?: readonly string[];
+  /** App client id of the IAM federation client (its ID tokens get the session-tags claim), when configured. */
+  readonly iamFederationClientId?: string;
 }
 
 /** The JIT Lambda: creates the person in the Identity Store and keeps mapped group memberships in step. */
@@ -107,6 +109,9 @@ export class PreTokenGenerationFunction extends Construct {
         ...(props.identityStoreRoleArn === undefined
           ? {}
           : { [ENV_VARS.identityStoreRoleArn]: props.identityStoreRoleArn }),
+        ...(props.iamFederationClientId === undefined
+          ? {}
+          : { [ENV_VARS.iamFederationClientId]: props.iamFederationClientId }),
       },
       statements:
         props.identityStoreRoleArn === undefined

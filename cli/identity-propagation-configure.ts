@@ -1,0 +1,271 @@
+/**
+ * Applies the two settings of the trusted-identity-propagation application that aws provider 6.25 has no
+ * resource for, after `cdktf deploy <env>-identity-propagation`:
+ *
+ *   npm run identity-propagation:configure -- [--env ENV] [--outdir cdktf.out] [--outputs FILE] [--dry-run]
+ *
+ * The desired grant and authentication method are outputs of the stack (`application_grant`,
+ * `application_authentication_method`); the command reads what IdC has (Get…), compares, and puts only what
+ * differs, so running it again changes nothing.
+ */
+import { parseArgs } from "node:util";
+import {
+  GetApplicationAuthenticationMethodCommand,
+  GetApplicationGrantCommand,
+  PutApplicationAuthenticationMethodCommand,
+  PutApplicationGrantCommand,
+  SSOAdminClient,
+  type AuthenticationMethod,
+  type Grant,
+} from "@aws-sdk/client-sso-admin";
+import {
+  IAM_AUTHENTICATION_METHOD_TYPE,
+  JWT_BEARER_GRANT_TYPE,
+  type ApplicationGrant,
+  type IamAuthenticationMethod,
+} from "../stacks/identity-propagation/grant";
+import {
+  environmentFromConfig,
+  readStackOutputs,
+  readStackOutputsFile,
+  stackDirectory,
+  UsageError,
+} from "./shared/stack-outputs";
+
+const USAGE = `Usage: npm run identity-propagation:configure -- [options]
+
+Applies the JWT-bearer grant and the IAM authentication method of the trusted identity propagation
+application (outputs of the <env>-identity-propagation stack) with the AWS SDK. Idempotent: reads the
+current settings and writes only what differs. Needs sso:GetApplicationGrant, sso:PutApplicationGrant,
+sso:GetApplicationAuthenticationMethod and sso:PutApplicationAuthenticationMethod in the IdC account.
+
+Options:
+  --env ENV        environment name (default: "environment" of the config in BRIDGE_CONFIG
+                   or config/example.json); the stack is <env>-identity-propagation
+  --outdir DIR     cdktf output directory (default: cdktf.out)
+  --outputs FILE   the stack's outputs saved with \`terraform output -json\` instead of reading the state
+  --dry-run        only report what would change
+  -h, --help       show this help`;
+
+const APPLICATION_ARN =
+  /^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso::\d{12}:application\/(sso)?ins-[a-zA-Z0-9-.]{16}\/apl-[a-zA-Z0-9]{16}$/;
+const TRUSTED_TOKEN_ISSUER_ARN =
+  /^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso::\d{12}:trustedTokenIssuer\/(sso)?ins-[a-zA-Z0-9-.]{16}\/tti-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
+
+export interface PropagationOutputs {
+  readonly region: string;
+  readonly applicationArn: string;
+  readonly grant: ApplicationGrant;
+  readonly authenticationMethod: IamAuthenticationMethod;
+}
+
+/** The outputs this command needs, checked, with errors naming the output and what it should be. */
+export function propagationOutputs(outputs: Record<string, unknown>, stack: string): PropagationOutputs {
+  const fail = (name: string, expected: string): never => {
+    throw new Error(
+      `output ${name} of stack ${stack}: expected ${expected}; got ${JSON.stringify(outputs[name])}`,
+    );
+  };
+  const region = outputs.region;
+  if (typeof region !== "string" || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) fail("region", "an AWS region");
+  const applicationArn = outputs.application_arn;
+  if (typeof applicationArn !== "string" || !APPLICATION_ARN.test(applicationArn)) {
+    fail("application_arn", "an IAM Identity Center application ARN");
+  }
+  const grant = outputs.application_grant as ApplicationGrant | undefined;
+  const issuers = grant?.JwtBearer?.AuthorizedTokenIssuers;
+  if (
+    !Array.isArray(issuers) ||
+    issuers.length === 0 ||
+    issuers.some(
+      (i) =>
+        typeof i?.TrustedTokenIssuerArn !== "string" ||
+        !TRUSTED_TOKEN_ISSUER_ARN.test(i.TrustedTokenIssuerArn) ||
+        !Array.isArray(i.AuthorizedAudiences) ||
+        i.AuthorizedAudiences.length === 0,
+    )
+  ) {
+    fail("application_grant", "a JwtBearer grant with a trusted token issuer ARN and at least one audience");
+  }
+  const method = outputs.application_authentication_method as IamAuthenticationMethod | undefined;
+  const policy = method?.Iam?.ActorPolicy as { Statement?: unknown } | undefined;
+  if (!policy || !Array.isArray(policy.Statement) || policy.Statement.length === 0) {
+    fail("application_authentication_method", "an Iam authentication method with an actor policy");
+  }
+  return {
+    region: region as string,
+    applicationArn: applicationArn as string,
+    grant: grant as ApplicationGrant,
+    authenticationMethod: method as IamAuthenticationMethod,
+  };
+}
+
+/** IAM policy elements that take one value or a list of them. */
+const POLICY_LISTS = new Set([
+  "Action",
+  "NotAction",
+  "Resource",
+  "NotResource",
+  "AWS",
+  "Service",
+  "Federated",
+]);
+
+/**
+ * A comparable form of a grant or policy: keys sorted; lists of strings as sorted sets; in IAM policy
+ * elements a single value and a one-item list alike, and an account id and its `:root` ARN alike (IAM
+ * treats each pair as the same principal, and IdC may return either).
+ */
+export function canonical(value: unknown, key?: string): unknown {
+  if (key !== undefined && POLICY_LISTS.has(key) && !Array.isArray(value)) return canonical([value], key);
+  if (Array.isArray(value)) {
+    const items = value.map((v) =>
+      key === "AWS" && typeof v === "string"
+        ? (/^arn:[\w-]+:iam::(\d{12}):root$/.exec(v)?.[1] ?? v)
+        : canonical(v),
+    );
+    return items.every((i) => typeof i === "string") ? [...new Set(items as string[])].sort() : items;
+  }
+  if (value !== null && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(obj)
+        .sort()
+        .map((k) => [k, canonical(obj[k], k)]),
+    );
+  }
+  return value;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function isNotFound(e: unknown): boolean {
+  return (e as { name?: string }).name === "ResourceNotFoundException";
+}
+
+type Change = "unchanged" | "created" | "updated";
+
+async function configureGrant(
+  client: SSOAdminClient,
+  o: PropagationOutputs,
+  dryRun: boolean,
+): Promise<Change> {
+  let current: Grant | undefined;
+  try {
+    current = (
+      await client.send(
+        new GetApplicationGrantCommand({
+          ApplicationArn: o.applicationArn,
+          GrantType: JWT_BEARER_GRANT_TYPE,
+        }),
+      )
+    ).Grant;
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  if (current !== undefined && same(current, o.grant)) return "unchanged";
+  if (!dryRun) {
+    await client.send(
+      new PutApplicationGrantCommand({
+        ApplicationArn: o.applicationArn,
+        GrantType: JWT_BEARER_GRANT_TYPE,
+        Grant: o.grant as unknown as Grant,
+      }),
+    );
+  }
+  return current === undefined ? "created" : "updated";
+}
+
+async function configureAuthenticationMethod(
+  client: SSOAdminClient,
+  o: PropagationOutputs,
+  dryRun: boolean,
+): Promise<Change> {
+  let current: AuthenticationMethod | undefined;
+  try {
+    current = (
+      await client.send(
+        new GetApplicationAuthenticationMethodCommand({
+          ApplicationArn: o.applicationArn,
+          AuthenticationMethodType: IAM_AUTHENTICATION_METHOD_TYPE,
+        }),
+      )
+    ).AuthenticationMethod;
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  if (current !== undefined && same(current, o.authenticationMethod)) return "unchanged";
+  if (!dryRun) {
+    await client.send(
+      new PutApplicationAuthenticationMethodCommand({
+        ApplicationArn: o.applicationArn,
+        AuthenticationMethodType: IAM_AUTHENTICATION_METHOD_TYPE,
+        AuthenticationMethod: o.authenticationMethod as unknown as AuthenticationMethod,
+      }),
+    );
+  }
+  return current === undefined ? "created" : "updated";
+}
+
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        env: { type: "string" },
+        outdir: { type: "string", default: "cdktf.out" },
+        outputs: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Runs the command; resolves to the process exit code (0 ok, 1 failure, 2 usage error). */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  try {
+    const values = parseOptions(argv);
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    for (const name of ["env", "outdir", "outputs"] as const) {
+      if (values[name] === "") throw new UsageError(`--${name} must not be empty`);
+    }
+    const stack = `${values.env ?? environmentFromConfig(env)}-identity-propagation`;
+    const outputs = propagationOutputs(
+      values.outputs !== undefined
+        ? readStackOutputsFile(values.outputs)
+        : readStackOutputs(stackDirectory(values.outdir, stack), stack, env),
+      stack,
+    );
+    const dryRun = values["dry-run"];
+    const client = new SSOAdminClient({ region: outputs.region });
+    const verb = (c: Change) => (c === "unchanged" ? "already as configured" : dryRun ? `would be ${c}` : c);
+    const grant = await configureGrant(client, outputs, dryRun);
+    console.log(`${JWT_BEARER_GRANT_TYPE} grant of ${outputs.applicationArn}: ${verb(grant)}`);
+    const method = await configureAuthenticationMethod(client, outputs, dryRun);
+    console.log(`IAM authentication method of ${outputs.applicationArn}: ${verb(method)}`);
+    return 0;
+  } catch (e) {
+    const err = e as Error & { $metadata?: unknown };
+    const service = err.$metadata !== undefined ? ` (IAM Identity Center: ${err.name})` : "";
+    console.error(`identity-propagation:configure: ${err.message}${service}`);
+    if (e instanceof UsageError) {
+      console.error(`\n${USAGE}`);
+      return 2;
+    }
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}

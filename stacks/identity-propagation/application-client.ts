@@ -1,0 +1,67 @@
+import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import type { UpstreamProviderConfig } from "../../config";
+import { appClientAttributes } from "../cognito/client-attributes";
+
+export interface PropagationAppClientProps {
+  /** The aws provider of the user pool's region. */
+  readonly provider: AwsProvider;
+  readonly userPoolId: string;
+  readonly identityProviderNames: string[];
+  readonly upstreamProviders: readonly UpstreamProviderConfig[];
+  readonly callbackUrls: readonly string[];
+  /** Name of the Secrets Manager secret that receives `{"client_id","client_secret"}`. */
+  readonly secretName: string;
+}
+
+/**
+ * The pool's confidential app client for the propagating application: code flow only, the application's
+ * callback URLs. Its id is the audience the trusted token issuer accepts; its secret goes to Secrets
+ * Manager, never into an output.
+ */
+export class PropagationAppClient extends Construct {
+  public readonly clientId: string;
+  public readonly secretArn: string;
+
+  constructor(scope: Construct, id: string, props: PropagationAppClientProps) {
+    super(scope, id);
+    const client = new CognitoUserPoolClient(this, "client", {
+      provider: props.provider,
+      name: "identity-propagation",
+      userPoolId: props.userPoolId,
+      generateSecret: true,
+      allowedOauthFlowsUserPoolClient: true,
+      allowedOauthFlows: ["code"],
+      allowedOauthScopes: ["openid", "email", "profile"],
+      callbackUrls: [...props.callbackUrls],
+      supportedIdentityProviders: props.identityProviderNames,
+      ...appClientAttributes(props.upstreamProviders),
+      explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+      preventUserExistenceErrors: "ENABLED",
+      enableTokenRevocation: true,
+      authSessionValidity: 3,
+      accessTokenValidity: 60,
+      idTokenValidity: 60,
+      refreshTokenValidity: 12,
+      tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "hours" }],
+    });
+    const secret = new SecretsmanagerSecret(this, "secret", {
+      provider: props.provider,
+      name: props.secretName,
+      description:
+        "OIDC client credentials of the application that propagates identities to IAM Identity Center",
+      recoveryWindowInDays: 7,
+    });
+    new SecretsmanagerSecretVersion(this, "secret-version", {
+      provider: props.provider,
+      secretId: secret.id,
+      secretString: Fn.jsonencode({ client_id: client.id, client_secret: client.clientSecret }),
+    });
+    this.clientId = client.id;
+    this.secretArn = secret.arn;
+  }
+}
