@@ -128,8 +128,8 @@ describe("cognito.iamFederation", () => {
     [
       "an inline policy without statements",
       (c) => (c.cognito.iamFederation = { roles: [role({ inlinePolicy: { Version: "2012-10-17" } })] }),
-      "cognito.iamFederation.roles[0].inlinePolicy",
-      '"Version" and "Statement"',
+      "cognito.iamFederation.roles[0].inlinePolicy.Statement",
+      "a statement object or a non-empty list of statements",
     ],
     [
       "a privileged callback port",

@@ -7,6 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { App, TerraformStack } from "cdktf";
 
@@ -103,4 +104,27 @@ export function synthStack(stack: TerraformStack): SynthesizedStack {
   const entry = manifest.stacks[stack.node.id];
   if (entry === undefined) throw new Error(`stack ${stack.node.id} not found in ${app.outdir}/manifest.json`);
   return { outdir: app.outdir, stackDir: path.join(app.outdir, entry.workingDirectory) };
+}
+
+/**
+ * The value Terraform computes for a synthesized attribute string (e.g. `${jsonencode({…})}`), after replacing
+ * references it cannot resolve offline: each `[reference, literal]` pair turns `${…reference…}` occurrences into
+ * the literal text. Uses a provider-free configuration with one output.
+ */
+export function evaluateOffline(
+  value: string,
+  references: readonly (readonly [RegExp, string])[] = [],
+): unknown {
+  let expression = value;
+  for (const [pattern, literal] of references) expression = expression.replace(pattern, literal);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tf-evaluate-"));
+  try {
+    fs.writeFileSync(
+      path.join(dir, "main.tf.json"),
+      JSON.stringify({ output: { value: { value: expression } } }),
+    );
+    return applyOffline(dir).value;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

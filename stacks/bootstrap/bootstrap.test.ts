@@ -21,7 +21,7 @@ import { tempDir } from "../../__tests__/helpers/temp-dirs";
 const ACCOUNT = "111111111111";
 const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
 const BUCKET = "arn:aws:s3:::acme-tfstate";
-const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`;
+const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0`;
 const VALUES: Substitution[] = [
   ["data.aws_partition.partition.partition", "aws"],
   ["data.aws_caller_identity.account.account_id", ACCOUNT],

@@ -6,6 +6,7 @@
  * "only bridge-owned users" is the function's job, proven in lambda-src/deprovisioning/handler.test.ts.
  */
 import { configWith, json, resources, synthBridge, type TerraformJson } from "../../__tests__/helpers/stacks";
+import { evaluateOffline, terraformAvailable } from "../../__tests__/helpers/terraform-cli";
 import {
   rolePolicies,
   roleTrustPolicy,
@@ -115,8 +116,13 @@ describe("Deprovisioning construct in the cognito stack", () => {
   it("an EventBridge rule on this pool's successful AdminDisableUser/AdminDeleteUser CloudTrail events invokes it", () => {
     const rules = Object.values(resources(cognito, "aws_cloudwatch_event_rule")) as TerraformJson[];
     expect(rules).toHaveLength(1);
+    if (!terraformAvailable()) {
+      console.warn("skipped evaluating the event pattern: terraform CLI not found on PATH");
+      return;
+    }
+    // What Terraform sends to EventBridge: the jsonencode expression evaluated, the pool id stubbed.
     const pattern = JSON.parse(
-      rules[0]!.event_pattern.replace(/\$\{aws_cognito_user_pool\.[^}]+\.id\}/, "POOL"),
+      evaluateOffline(rules[0]!.event_pattern, [[/aws_cognito_user_pool\.[\w-]+\.id/, '"POOL"']]) as string,
     );
     expect(pattern).toEqual({
       source: ["aws.cognito-idp"],

@@ -167,7 +167,8 @@ export class Deprovisioning extends Construct {
     const rule = new CloudwatchEventRule(this, "cloudtrail-rule", {
       name: props.functionName,
       description: `Cognito ${TRIGGER_EVENT_NAMES.join("/")} in the bridge's user pool → ${props.functionName}`,
-      eventPattern: JSON.stringify(cloudTrailEventPattern(props.userPoolId)),
+      // jsonencode, not JSON.stringify: the pool id is a reference, and a JSON string with one breaks cdktf's HCL.
+      eventPattern: Fn.jsonencode(cloudTrailEventPattern(props.userPoolId)),
     });
     this.ruleName = rule.name;
     new CloudwatchEventTarget(this, "cloudtrail-target", {

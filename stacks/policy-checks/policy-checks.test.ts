@@ -350,7 +350,12 @@ describe("the shipped stacks pass every rule", () => {
             clientId: "id.apps.googleusercontent.com",
             issuerUrl: "https://accounts.google.com",
           },
-          { type: "saml", name: "Okta", metadataUrl: "https://acme.okta.com/app/abc/sso/saml/metadata" },
+          {
+            type: "saml",
+            name: "Okta",
+            metadataUrl: "https://acme.okta.com/app/abc/sso/saml/metadata",
+            trustEmail: true,
+          },
         ];
         c.identityCenter.accessControlAttributes = { CostCenter: "${path:enterprise.costCenter}" };
       }),
