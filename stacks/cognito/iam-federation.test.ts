@@ -32,10 +32,11 @@ function federated(c: BridgeConfigInput): void {
       type: "saml",
       name: "AzureAD",
       metadataUrl: "https://login.microsoftonline.com/x/federationmetadata.xml",
-      // A mapping onto the bridge's own attribute must never become writable through an app client.
-      attributeMapping: { email: "mail", "custom:idc_user_id": "objectid", given_name: "givenname" },
+      trustEmail: true,
+      attributeMapping: { email: "mail", given_name: "givenname" },
     },
   ];
+  c.cognito.customAttributes = [{ name: "groups" }];
   c.cognito.iamFederation = {
     callbackPort: 48123,
     roles: [
@@ -50,7 +51,13 @@ function federated(c: BridgeConfigInput): void {
         description: "Deploys from laptops",
         inlinePolicy: JSON.stringify({
           Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Action: "cloudformation:*", Resource: "*" }],
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: ["cloudformation:CreateStack", "cloudformation:UpdateStack"],
+              Resource: "*",
+            },
+          ],
         }),
         requiredGroups: ["deployers"],
       },
