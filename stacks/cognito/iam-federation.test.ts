@@ -166,7 +166,7 @@ describe("cognito.iamFederation", () => {
       name: "inline",
       role: `\${aws_iam_role.${deployerId}.id}`,
       policy:
-        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cloudformation:*","Resource":"*"}]}',
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["cloudformation:CreateStack","cloudformation:UpdateStack"],"Resource":"*"}]}',
     });
   });
 
