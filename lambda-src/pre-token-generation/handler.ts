@@ -1,20 +1,25 @@
 import type { IdentitystoreClient } from "@aws-sdk/client-identitystore";
-import type { Config } from "./config";
-import { IDENTITY_STORE_USER_ID_CLAIM } from "./contract";
 import { budgetFor, Deadline } from "../shared/deadline";
+import { errorKind } from "../shared/error-kind";
+import { describeError, type Log, type MetricsSink } from "../shared/telemetry";
+import type { Config } from "./config";
+import { IDC_USER_ID_ATTRIBUTE, IDC_USER_NAME_CLAIM, IDENTITY_STORE_USER_ID_CLAIM } from "./contract";
 import { InvalidEventError, LoginDeniedError, SyncFailedError } from "./errors";
 import { addClaims, parseEvent, type ParsedEvent } from "./event";
+import { effectiveGroups, parseGroupsAttribute } from "./groups";
 import { syncGroups } from "./group-sync";
-import { IdentityStore, resolveUser, type ResolveOutcome } from "./identity-store";
+import { IdentityStore } from "./identity-store";
 import { METRIC_NAMES, type MetricName } from "./metric-names";
 import { personFromAttributes, type Person } from "./person";
-import { describeError, type Log, type MetricsSink } from "../shared/telemetry";
+import { desiredUser, type Provisioned, type ProvisionOutcome, provisionUser } from "./provisioning";
 
 export interface HandlerDependencies {
   readonly config: Config;
   readonly client: IdentitystoreClient;
   readonly log: Log;
   readonly metrics: MetricsSink<MetricName>;
+  /** How long the container's cold start took before this invocation (0 when warm). */
+  readonly coldStartMs?: () => number;
 }
 
 /** The part of the Lambda context the handler uses. */
@@ -28,7 +33,12 @@ const OUTCOME_METRIC = {
   found: METRIC_NAMES.UsersFound,
   created: METRIC_NAMES.UsersCreated,
   "conflict-resolved": METRIC_NAMES.ConflictsResolved,
-} as const satisfies Record<ResolveOutcome, string>;
+  adopted: METRIC_NAMES.UsersFound,
+} as const satisfies Record<ProvisionOutcome, MetricName>;
+
+/** Identity Store user ids (ResourceId): an optional 10-hex prefix, then a UUID. */
+const USER_ID_PATTERN =
+  /^(?:[0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
 
 function remainingTime(context: InvocationContext | undefined): number | undefined {
   try {
@@ -51,63 +61,106 @@ function cognitoUserName(event: unknown): string | undefined {
   return typeof userName === "string" ? userName.slice(0, 128) : undefined;
 }
 
+type UserEvent = Extract<ParsedEvent, { kind: "user" }>;
+
 /**
- * The Pre Token Generation V2 handler: validates the event, applies the email policy, finds or
- * creates the person in the Identity Store (and syncs mapped groups) within a deadline derived
- * from the Lambda's remaining time, and adds `identity_store_user_id` to the ID and access tokens.
+ * The Pre Token Generation V2 handler: validates the event, applies the email policy, finds, links,
+ * updates or creates the person in the Identity Store (and syncs mapped groups) within a deadline
+ * derived from the Lambda's remaining time, and adds `identity_store_user_id` and `idc_user_name` to the
+ * ID and access tokens.
  */
 export function createHandler(dependencies: HandlerDependencies): PreTokenGenerationHandler {
   const { config, log, metrics } = dependencies;
   const store = new IdentityStore(dependencies.client, config.identityStoreId, (_operation, milliseconds) =>
     metrics.add(METRIC_NAMES.IdentityStoreLatency, milliseconds),
   );
+  const attributeNames = [
+    IDC_USER_ID_ATTRIBUTE,
+    ...(config.groupsAttribute === undefined ? [] : [config.groupsAttribute]),
+    ...config.enterpriseAttributes.values(),
+  ];
 
-  async function provision(
-    parsed: Extract<ParsedEvent, { kind: "user" }>,
-    person: Person,
-    abortSignal: AbortSignal,
-  ): Promise<string> {
-    const { userId, outcome } = await resolveUser(store, person, abortSignal);
-    metrics.add(OUTCOME_METRIC[outcome], 1);
-    if (outcome === "found") {
-      log.debug("Identity Store user found", { userId });
-    } else {
-      const message =
-        outcome === "created"
+  /** The linked IdC user id from the event, when it is one. */
+  function linkedUserId(parsed: UserEvent): string | undefined {
+    const value = parsed.extraAttributes[IDC_USER_ID_ATTRIBUTE];
+    if (value === undefined || value === "") return undefined;
+    if (USER_ID_PATTERN.test(value)) return value;
+    log.warn(`Ignoring ${IDC_USER_ID_ATTRIBUTE}: not an Identity Store user id`);
+    return undefined;
+  }
+
+  async function provision(parsed: UserEvent, person: Person, deadline: Deadline): Promise<Provisioned> {
+    const enterprise = new Map(
+      [...config.enterpriseAttributes].map(([field, attribute]) => [
+        field,
+        parsed.extraAttributes[attribute],
+      ]),
+    );
+    const provisioned = await provisionUser(
+      {
+        store,
+        deadline,
+        log,
+        metrics,
+        adoptExistingUsers: config.adoptExistingUsers,
+        syncEnterprise: config.enterpriseAttributes.size > 0,
+      },
+      desiredUser(person, enterprise),
+      linkedUserId(parsed),
+    );
+    metrics.add(OUTCOME_METRIC[provisioned.outcome], 1);
+    if (provisioned.outcome === "found")
+      log.debug("Identity Store user found", { userId: provisioned.userId });
+    else if (provisioned.outcome !== "adopted") {
+      log.info(
+        provisioned.outcome === "created"
           ? "Identity Store user created"
-          : "Identity Store user created by a concurrent sign-in";
-      log.info(message, { userName: person.userName, userId });
+          : "Identity Store user created by a concurrent sign-in",
+        { userName: provisioned.userName, userId: provisioned.userId },
+      );
     }
     if (config.groupMap.size > 0) {
+      const groups = effectiveGroups(
+        parsed.groups,
+        config.groupsAttribute === undefined
+          ? []
+          : parseGroupsAttribute(parsed.extraAttributes[config.groupsAttribute]),
+      );
       const plan = await syncGroups({
         store,
-        userId,
+        userId: provisioned.userId,
         groupMap: config.groupMap,
-        cognitoGroups: parsed.groups,
-        userIsNew: outcome === "created",
-        abortSignal,
-        onChange: (change) =>
-          metrics.add(
-            change === "added" ? METRIC_NAMES.GroupMembershipsAdded : METRIC_NAMES.GroupMembershipsRemoved,
-            1,
-          ),
+        cognitoGroups: groups,
+        userIsNew: provisioned.isNew,
+        abortSignal: deadline.signal,
+        onChange: (change, groupId) => {
+          if (change === "group-missing") {
+            metrics.add(METRIC_NAMES.MappedGroupsMissing, 1);
+            log.warn("A mapped IdC group no longer exists: skipped (fix GROUP_MAP)", { groupId });
+          } else {
+            metrics.add(
+              change === "added" ? METRIC_NAMES.GroupMembershipsAdded : METRIC_NAMES.GroupMembershipsRemoved,
+              1,
+            );
+          }
+        },
       });
       if (plan.add.length > 0 || plan.remove.length > 0) {
         log.info("Group memberships synchronised", {
-          userId,
+          userId: provisioned.userId,
           groupsAdded: plan.add,
           groupsRemoved: plan.remove.map((membership) => membership.groupId),
         });
       }
     }
-    return userId;
+    return provisioned;
   }
 
   async function handle(input: unknown, context: InvocationContext | undefined): Promise<unknown> {
     let parsed: ParsedEvent;
     let person: Person;
     try {
-      parsed = parseEvent(input);
+      parsed = parseEvent(input, { attributeNames });
       if (parsed.kind === "machine") {
         log.info("Client credentials grant: no person to provision");
         return parsed.event;
@@ -125,14 +178,24 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
       throw error;
     }
 
-    const deadline = new Deadline(budgetFor(remainingTime(context)));
+    const deadline = new Deadline(budgetFor(remainingTime(context), dependencies.coldStartMs?.() ?? 0));
     try {
-      const userId = await deadline.run(provision(parsed, person, deadline.signal));
-      addClaims(parsed.event, { [IDENTITY_STORE_USER_ID_CLAIM]: userId });
-      log.info("Tokens enriched", { triggerSource: parsed.triggerSource, userId });
+      const provisioned = await deadline.run(provision(parsed, person, deadline));
+      addClaims(parsed.event, {
+        [IDENTITY_STORE_USER_ID_CLAIM]: provisioned.userId,
+        [IDC_USER_NAME_CLAIM]: provisioned.userName,
+      });
+      log.info("Tokens enriched", { triggerSource: parsed.triggerSource, userId: provisioned.userId });
       return parsed.event;
     } catch (error) {
+      if (error instanceof LoginDeniedError) {
+        // An identity conflict: retrying cannot help and ON_SYNC_FAILURE does not apply.
+        metrics.add(METRIC_NAMES.LoginsDenied, 1);
+        log.warn("Sign-in denied", { reason: error.reason, userName: person.userName });
+        throw error;
+      }
       const cause: unknown = deadline.expired ? deadline.signal.reason : error;
+      const kind = errorKind(cause);
       metrics.add(METRIC_NAMES.SyncFailures, 1);
       log.error("Identity Store sync failed", {
         userName: person.userName,
@@ -140,10 +203,11 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
         onSyncFailure: config.onSyncFailure,
         budgetMs: deadline.budgetMs,
         ...describeError(cause),
+        errorKind: kind,
       });
       if (config.onSyncFailure === "allow") return parsed.event;
       metrics.add(METRIC_NAMES.LoginsDenied, 1);
-      throw new SyncFailedError({ cause });
+      throw new SyncFailedError(kind, { cause });
     } finally {
       deadline.dispose();
     }

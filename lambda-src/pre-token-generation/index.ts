@@ -31,11 +31,20 @@ const metrics = createMetrics(config.metricsNamespace, config.serviceName);
 const tracer = createTracer(config.serviceName);
 const client = tracer.captureAWSv3Client(createIdentityStoreClient(config.identityStoreRegion));
 
+// Cognito's 5 s include the cold start: the first invocation's budget is that much shorter.
+const initDurationMs = performance.now();
+let firstInvocation = true;
+
 const handle = createHandler({
   config,
   client,
   log: powertoolsLog(logger),
   metrics: powertoolsMetrics(metrics, METRIC_UNITS),
+  coldStartMs: () => {
+    const elapsed = firstInvocation ? initDurationMs : 0;
+    firstInvocation = false;
+    return elapsed;
+  },
 });
 
 export const handler = async (
