@@ -110,6 +110,29 @@ describe("built bundle against a local Identity Store", () => {
     expect([...lambda.stdout, ...lambda.stderr].join("\n")).not.toContain(SENSITIVE_MARKER);
   });
 
+  it("adds idc_user_name to both tokens and, for the IAM federation client, session tags to the ID token", async () => {
+    const userId = handMade("john.doe@example.com", "john.doe@example.com");
+    const lambda = await container({ IAM_FEDERATION_CLIENT_ID: "fed3client4id" });
+    const event = preTokenEvent({
+      groups: ["readers", "platform-admins"],
+      userAttributes: { "custom:idc_user_id": userId },
+    });
+    (event.callerContext as { clientId: string }).clientId = "fed3client4id";
+
+    const result = await lambda.invoke(event);
+
+    expect(claimOf(result)).toBe(userId);
+    const claims = addedClaims(result.ok ? result.result : {});
+    expect(claims.id).toEqual({
+      identity_store_user_id: userId,
+      idc_user_name: "john.doe@example.com",
+      "https://aws.amazon.com/tags": {
+        principal_tags: { groups: [":platform-admins:readers:"], email: ["john.doe@example.com"] },
+      },
+    });
+    expect(claims.access).toEqual({ identity_store_user_id: userId, idc_user_name: "john.doe@example.com" });
+  });
+
   it("costs exactly one Identity Store call for a known (linked) person", async () => {
     const userId = handMade("john.doe@example.com", "john.doe@example.com");
     const lambda = await container({ POWERTOOLS_METRICS_NAMESPACE: "Acme/Bridge" });

@@ -238,6 +238,46 @@ describe("user resolution", () => {
   });
 });
 
+describe("claims", () => {
+  const FEDERATION_CLIENT = "3federation4client5id";
+
+  it("adds the IAM session tags to the ID token of tokens issued to the IAM federation client only", async () => {
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
+    const { handler, log } = setup({
+      iamFederationClientId: FEDERATION_CLIENT,
+      groupsAttribute: "custom:groups",
+    });
+    const event = linkedEvent({
+      groups: ["readers", "admins"],
+      userAttributes: { "custom:groups": '["okta-devs","a:b"]' },
+    });
+    (event.callerContext as { clientId: string }).clientId = FEDERATION_CLIENT;
+
+    const claims = addedClaims(await handler(event, context()));
+
+    expect(claims.id).toEqual({
+      ...bothClaims,
+      "https://aws.amazon.com/tags": {
+        principal_tags: { groups: [":admins:okta-devs:readers:"], email: [USER_NAME] },
+      },
+    });
+    expect(claims.access).toEqual(bothClaims);
+    expect(log.entries).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        attributes: { omittedGroups: [{ group: "a:b", reason: "characters" }] },
+      }),
+    );
+  });
+
+  it("adds no session tags for another client", async () => {
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
+    const { handler } = setup({ iamFederationClientId: FEDERATION_CLIENT });
+    const claims = addedClaims(await handler(linkedEvent({ groups: ["admins"] }), context()));
+    expect(claims.id).toEqual(bothClaims);
+  });
+});
+
 describe("sign-in policy", () => {
   it.each([
     [

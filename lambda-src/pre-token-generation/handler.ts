@@ -3,7 +3,12 @@ import { budgetFor, Deadline } from "../shared/deadline";
 import { errorKind } from "../shared/error-kind";
 import { describeError, type Log, type MetricsSink } from "../shared/telemetry";
 import type { Config } from "./config";
-import { IDC_USER_ID_ATTRIBUTE, IDC_USER_NAME_CLAIM, IDENTITY_STORE_USER_ID_CLAIM } from "./contract";
+import {
+  AWS_SESSION_TAGS_CLAIM,
+  IDC_USER_ID_ATTRIBUTE,
+  IDC_USER_NAME_CLAIM,
+  IDENTITY_STORE_USER_ID_CLAIM,
+} from "./contract";
 import { InvalidEventError, LoginDeniedError, SyncFailedError } from "./errors";
 import { addClaims, parseEvent, type ParsedEvent } from "./event";
 import { effectiveGroups, parseGroupsAttribute } from "./groups";
@@ -12,6 +17,7 @@ import { IdentityStore } from "./identity-store";
 import { METRIC_NAMES, type MetricName } from "./metric-names";
 import { personFromAttributes, type Person } from "./person";
 import { desiredUser, type Provisioned, type ProvisionOutcome, provisionUser } from "./provisioning";
+import { sessionTags } from "./session-tags";
 
 export interface HandlerDependencies {
   readonly config: Config;
@@ -89,6 +95,29 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
     return undefined;
   }
 
+  /** `cognito:groups` ∪ the GROUPS_ATTRIBUTE values. */
+  function groupsOf(parsed: UserEvent): string[] {
+    const attribute =
+      config.groupsAttribute === undefined ? undefined : parsed.extraAttributes[config.groupsAttribute];
+    return effectiveGroups(parsed.groups, parseGroupsAttribute(attribute));
+  }
+
+  /** The session-tags claim for the IAM federation client's ID token. */
+  function addSessionTags(parsed: UserEvent, userName: string): void {
+    const tags = sessionTags(groupsOf(parsed), userName);
+    if (tags.omittedGroups.length > 0) {
+      log.warn(
+        "Groups left out of the IAM session tags (characters a tag value cannot hold, or over 256 characters)",
+        {
+          omittedGroups: tags.omittedGroups,
+        },
+      );
+    }
+    if (tags.emailOmitted)
+      log.warn("Email left out of the IAM session tags: it holds characters a tag value cannot");
+    addClaims(parsed.event, { [AWS_SESSION_TAGS_CLAIM]: tags.claim }, ["idTokenGeneration"]);
+  }
+
   async function provision(parsed: UserEvent, person: Person, deadline: Deadline): Promise<Provisioned> {
     const enterprise = new Map(
       [...config.enterpriseAttributes].map(([field, attribute]) => [
@@ -120,17 +149,11 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
       );
     }
     if (config.groupMap.size > 0) {
-      const groups = effectiveGroups(
-        parsed.groups,
-        config.groupsAttribute === undefined
-          ? []
-          : parseGroupsAttribute(parsed.extraAttributes[config.groupsAttribute]),
-      );
       const plan = await syncGroups({
         store,
         userId: provisioned.userId,
         groupMap: config.groupMap,
-        cognitoGroups: groups,
+        cognitoGroups: groupsOf(parsed),
         userIsNew: provisioned.isNew,
         abortSignal: deadline.signal,
         onChange: (change, groupId) => {
@@ -185,6 +208,9 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
         [IDENTITY_STORE_USER_ID_CLAIM]: provisioned.userId,
         [IDC_USER_NAME_CLAIM]: provisioned.userName,
       });
+      if (config.iamFederationClientId !== undefined && parsed.clientId === config.iamFederationClientId) {
+        addSessionTags(parsed, provisioned.userName);
+      }
       log.info("Tokens enriched", { triggerSource: parsed.triggerSource, userId: provisioned.userId });
       return parsed.event;
     } catch (error) {
