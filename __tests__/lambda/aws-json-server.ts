@@ -226,7 +226,7 @@ export interface ServerOptions<Operation extends string> {
   readonly targetPrefix: string;
   /** SigV4 signing name, e.g. `identitystore`. */
   readonly signingName: string;
-  /** Namespace of the `__type` of errors, e.g. `com.amazonaws.identitystore`. */
+  /** Namespace of the `__type` of errors, e.g. `com.amazonaws.identitystore` ("" for a bare type). */
   readonly errorNamespace: string;
   /** Key of the error message in error bodies (`Message` or `message`, as the service sends it). */
   readonly messageKey: "Message" | "message";
@@ -508,7 +508,11 @@ export abstract class AwsJsonTestServer<Operation extends string> {
     this.send(
       response,
       error.status,
-      { __type: `${namespace}#${error.type}`, [this.options.messageKey]: error.message, ...error.fields },
+      {
+        __type: namespace === "" ? error.type : `${namespace}#${error.type}`,
+        [this.options.messageKey]: error.message,
+        ...error.fields,
+      },
       { "x-amzn-ErrorType": `${error.type}:http://internal.amazon.com/coral/${namespace}/` },
     );
   }

@@ -4,12 +4,14 @@
  * mapped groups against the Identity Store's 20 requests/s per operation.
  */
 import { addedClaims, preTokenEvent } from "../../lambda-src/pre-token-generation/test-support/events";
-import { containerEnv, LambdaContainer, type InvokeResult } from "./bundle-harness";
+import { containerEnv, LambdaContainer, startCognito, type InvokeResult } from "./bundle-harness";
+import type { CognitoTestServer } from "./cognito-server";
 import { IdentityStoreTestServer, type IdentityStoreServerOptions } from "./identity-store-server";
 
 const COGNITO_TIMEOUT_MS = 5000;
 
 let server: IdentityStoreTestServer;
+let cognito: CognitoTestServer;
 const containers: LambdaContainer[] = [];
 
 async function start(options: IdentityStoreServerOptions = {}): Promise<void> {
@@ -18,10 +20,11 @@ async function start(options: IdentityStoreServerOptions = {}): Promise<void> {
     region: "eu-west-1",
     ...options,
   });
+  cognito = await startCognito();
 }
 
 async function container(overrides: Record<string, string> = {}): Promise<LambdaContainer> {
-  const started = await LambdaContainer.start(containerEnv(server, overrides));
+  const started = await LambdaContainer.start(containerEnv(server, overrides, { cognito }));
   containers.push(started);
   return started;
 }
@@ -43,7 +46,7 @@ function handMade(userName: string, email: string): string {
 
 afterEach(async () => {
   await Promise.all(containers.splice(0).map((running) => running.stop()));
-  await server.close();
+  await Promise.all([server.close(), cognito.close()]);
 });
 
 describe.each([

@@ -9,17 +9,19 @@ import {
   preTokenEvent,
   SENSITIVE_MARKER,
 } from "../../lambda-src/pre-token-generation/test-support/events";
-import { containerEnv, LambdaContainer, type InvokeResult } from "./bundle-harness";
+import { containerEnv, LambdaContainer, startCognito, type InvokeResult } from "./bundle-harness";
+import type { CognitoTestServer } from "./cognito-server";
 import { IdentityStoreTestServer } from "./identity-store-server";
 
 /** Cognito gives up on the trigger after 5 seconds: the behaviour contract for every path. */
 const COGNITO_TIMEOUT_MS = 5000;
 
 let server: IdentityStoreTestServer;
+let cognito: CognitoTestServer;
 const containers: LambdaContainer[] = [];
 
 async function container(overrides: Record<string, string> = {}): Promise<LambdaContainer> {
-  const started = await LambdaContainer.start(containerEnv(server, overrides));
+  const started = await LambdaContainer.start(containerEnv(server, overrides, { cognito }));
   containers.push(started);
   return started;
 }
@@ -48,11 +50,12 @@ function outcomes(): string[] {
 
 beforeEach(async () => {
   server = await IdentityStoreTestServer.start({ identityStoreId: "d-9a8b7c6d5e", region: "eu-west-1" });
+  cognito = await startCognito();
 });
 
 afterEach(async () => {
   await Promise.all(containers.splice(0).map((running) => running.stop()));
-  await server.close();
+  await Promise.all([server.close(), cognito.close()]);
 });
 
 describe("built bundle against a local Identity Store", () => {
@@ -406,7 +409,7 @@ describe("built bundle against a local Identity Store", () => {
   it("fails at cold start, naming the variable, when the configuration is invalid", async () => {
     await expect(
       LambdaContainer.start(
-        containerEnv(server, { IDENTITY_STORE_ID: "d-123", ON_SYNC_FAILURE: "sometimes" }),
+        containerEnv(server, { IDENTITY_STORE_ID: "d-123", ON_SYNC_FAILURE: "sometimes" }, { cognito }),
       ),
     ).rejects.toThrow(
       /IDENTITY_STORE_ID="d-123" is invalid \(expected "d-" followed by 10 lowercase hex digits.*ON_SYNC_FAILURE="sometimes" is invalid \(expected one of: deny, allow\)/,

@@ -6,7 +6,8 @@
  * try, everyone in by their third.
  */
 import { addedClaims, preTokenEvent } from "../../lambda-src/pre-token-generation/test-support/events";
-import { containerEnv, LambdaContainer } from "./bundle-harness";
+import { containerEnv, LambdaContainer, startCognito, TEST_POOL_ID } from "./bundle-harness";
+import type { CognitoTestServer } from "./cognito-server";
 import { IdentityStoreTestServer } from "./identity-store-server";
 
 const PEOPLE = 200;
@@ -16,20 +17,23 @@ const COGNITO_TRIES = 3;
 const COGNITO_TIMEOUT_MS = 5000;
 
 let server: IdentityStoreTestServer;
+let cognito: CognitoTestServer;
 const containers: LambdaContainer[] = [];
 
 beforeAll(async () => {
   server = await IdentityStoreTestServer.start({ identityStoreId: "d-9a8b7c6d5e", region: "eu-west-1" });
+  cognito = await startCognito();
+  for (let index = 0; index < PEOPLE; index += 1) cognito.addUser(TEST_POOL_ID, `okta_person${index}`);
   containers.push(
     ...(await Promise.all(
-      Array.from({ length: CONTAINERS }, () => LambdaContainer.start(containerEnv(server))),
+      Array.from({ length: CONTAINERS }, () => LambdaContainer.start(containerEnv(server, {}, { cognito }))),
     )),
   );
 });
 
 afterAll(async () => {
   await Promise.all(containers.splice(0).map((running) => running.stop()));
-  await server.close();
+  await Promise.all([server.close(), cognito.close()]);
 });
 
 interface Outcome {

@@ -278,6 +278,63 @@ describe("claims", () => {
   });
 });
 
+describe("writes to the Cognito user", () => {
+  function withWriter(update: (...args: unknown[]) => Promise<void>, overrides: Partial<Config> = {}) {
+    const log = new RecordingLog();
+    const metrics = new RecordingMetrics<MetricName>();
+    const calls: unknown[][] = [];
+    const handler = createHandler({
+      config: testConfig(overrides),
+      client: new IdentitystoreClient({ region: "eu-west-1" }),
+      cognito: {
+        update: (...args: unknown[]) => {
+          calls.push(args);
+          return update(...args);
+        },
+      },
+      log,
+      metrics,
+      now: () => new Date("2026-03-04T10:00:00Z"),
+    });
+    return { handler, log, metrics, calls };
+  }
+
+  it("links a newly provisioned person on the event's own pool and user", async () => {
+    identityStore.on(GetUserIdCommand).rejects(userNotFound());
+    identityStore.on(CreateUserCommand).resolves({ UserId: USER_ID });
+    const { handler, calls } = withWriter(async () => undefined, { recordLastSignIn: true });
+    await handler(preTokenEvent(), context());
+    expect(calls).toEqual([
+      [
+        "us-east-1_AbCdEfGhI",
+        "google_1234567890",
+        { "custom:idc_user_id": USER_ID, "custom:idc_last_sign_in": "2026-03-04" },
+        expect.any(AbortSignal),
+      ],
+    ]);
+  });
+
+  it("never delays the sign-in past its deadline: a hanging write is abandoned and tolerated", async () => {
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
+    const { handler, metrics, log } = withWriter(
+      (...args) =>
+        new Promise<void>((_resolve, reject) =>
+          (args[3] as AbortSignal).addEventListener("abort", () => reject(new Error("aborted"))),
+        ),
+      { recordLastSignIn: true },
+    );
+    const started = performance.now();
+    // 1 s budget: the write is cut 150 ms before it (its own cap is 1 s).
+    const result = await handler(linkedEvent(), context(1500));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(addedClaims(result).id).toEqual(bothClaims);
+    expect(metrics.total(METRIC_NAMES.CognitoWriteFailures)).toBe(1);
+    expect(log.entries.map((entry) => entry.message)).toContain(
+      "Could not write to the Cognito user (tolerated: the sign-in goes on)",
+    );
+  });
+});
+
 describe("sign-in policy", () => {
   it.each([
     [

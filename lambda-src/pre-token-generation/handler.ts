@@ -3,11 +3,13 @@ import { budgetFor, Deadline } from "../shared/deadline";
 import { errorKind } from "../shared/error-kind";
 import { describeError, type Log, type MetricsSink } from "../shared/telemetry";
 import type { Config } from "./config";
+import { attributesToWrite, type CognitoAttributeWriter, utcDay } from "./cognito-attributes";
 import {
   AWS_SESSION_TAGS_CLAIM,
   IDC_USER_ID_ATTRIBUTE,
   IDC_USER_NAME_CLAIM,
   IDENTITY_STORE_USER_ID_CLAIM,
+  LAST_SIGN_IN_ATTRIBUTE,
 } from "./contract";
 import { InvalidEventError, LoginDeniedError, SyncFailedError } from "./errors";
 import { addClaims, parseEvent, type ParsedEvent } from "./event";
@@ -22,11 +24,20 @@ import { sessionTags } from "./session-tags";
 export interface HandlerDependencies {
   readonly config: Config;
   readonly client: IdentitystoreClient;
+  /** Writes the link and the last sign-in day to the person's Cognito user (none: nothing is written). */
+  readonly cognito?: CognitoAttributeWriter;
   readonly log: Log;
   readonly metrics: MetricsSink<MetricName>;
   /** How long the container's cold start took before this invocation (0 when warm). */
   readonly coldStartMs?: () => number;
+  /** The clock (for the last sign-in day). */
+  readonly now?: () => Date;
 }
+
+/** Time kept after the Cognito write, which is tolerated: it must never make the invocation late. */
+export const COGNITO_WRITE_RESERVE_MS = 150;
+/** The Cognito write (retries included) gets at most this long: it is best effort. */
+export const COGNITO_WRITE_MAX_MS = 1000;
 
 /** The part of the Lambda context the handler uses. */
 export interface InvocationContext {
@@ -82,6 +93,7 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
   );
   const attributeNames = [
     IDC_USER_ID_ATTRIBUTE,
+    LAST_SIGN_IN_ATTRIBUTE,
     ...(config.groupsAttribute === undefined ? [] : [config.groupsAttribute]),
     ...config.enterpriseAttributes.values(),
   ];
@@ -118,6 +130,51 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
     addClaims(parsed.event, { [AWS_SESSION_TAGS_CLAIM]: tags.claim }, ["idTokenGeneration"]);
   }
 
+  /** Links the Cognito user to `userId` and records the sign-in day, as needed. Failures are tolerated. */
+  async function writeCognito(
+    parsed: UserEvent,
+    userId: string,
+    linkedUserId: string | undefined,
+    deadline: Deadline,
+  ) {
+    const attributes = attributesToWrite({
+      userId,
+      linkedUserId,
+      recordLastSignIn: config.recordLastSignIn,
+      lastSignIn: parsed.extraAttributes[LAST_SIGN_IN_ATTRIBUTE],
+      today: utcDay(dependencies.now?.() ?? new Date()),
+    });
+    const names = Object.keys(attributes);
+    if (names.length === 0) return;
+    const cognito = dependencies.cognito;
+    if (cognito === undefined || parsed.userPoolId === undefined || parsed.cognitoUserName === undefined) {
+      log.warn("Cannot write to Cognito: no client, or the event has no userPoolId or userName", {
+        attributes: names,
+      });
+      return;
+    }
+    try {
+      await cognito.update(
+        parsed.userPoolId,
+        parsed.cognitoUserName,
+        attributes,
+        AbortSignal.any([
+          deadline.signalBefore(COGNITO_WRITE_RESERVE_MS),
+          AbortSignal.timeout(COGNITO_WRITE_MAX_MS),
+        ]),
+      );
+      if (attributes[IDC_USER_ID_ATTRIBUTE] !== undefined) {
+        log.info("Cognito user linked to the IdC user", { userId, previousUserId: linkedUserId });
+      }
+    } catch (error) {
+      metrics.add(METRIC_NAMES.CognitoWriteFailures, 1);
+      log.warn("Could not write to the Cognito user (tolerated: the sign-in goes on)", {
+        attributes: names,
+        ...describeError(error),
+      });
+    }
+  }
+
   async function provision(parsed: UserEvent, person: Person, deadline: Deadline): Promise<Provisioned> {
     const enterprise = new Map(
       [...config.enterpriseAttributes].map(([field, attribute]) => [
@@ -125,6 +182,7 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
         parsed.extraAttributes[attribute],
       ]),
     );
+    const linked = linkedUserId(parsed);
     const provisioned = await provisionUser(
       {
         store,
@@ -135,7 +193,7 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
         syncEnterprise: config.enterpriseAttributes.size > 0,
       },
       desiredUser(person, enterprise),
-      linkedUserId(parsed),
+      linked,
     );
     metrics.add(OUTCOME_METRIC[provisioned.outcome], 1);
     if (provisioned.outcome === "found")
@@ -148,6 +206,7 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
         { userName: provisioned.userName, userId: provisioned.userId },
       );
     }
+    const cognitoWrite = writeCognito(parsed, provisioned.userId, linked, deadline);
     if (config.groupMap.size > 0) {
       const plan = await syncGroups({
         store,
@@ -176,6 +235,7 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
         });
       }
     }
+    await cognitoWrite;
     return provisioned;
   }
 

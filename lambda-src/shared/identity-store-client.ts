@@ -47,15 +47,19 @@ export interface ClientOptions {
   readonly credentials?: AwsCredentialIdentityProvider;
 }
 
-export function createIdentityStoreClient(region: string, options: ClientOptions = {}): IdentitystoreClient {
+/** Timeouts, retries and credentials every AWS client of the bridge Lambdas is configured with. */
+export function clientSettings(options: ClientOptions = {}) {
   const retry = options.retry ?? DEFAULT_RETRY_OPTIONS;
-  const client = new IdentitystoreClient({
-    region,
+  return {
     maxAttempts: retry.maxAttempts,
     retryStrategy: new BoundedRetryStrategy(retry),
     requestHandler: createRequestHandler(options.timeouts),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-  });
+  };
+}
+
+export function createIdentityStoreClient(region: string, options: ClientOptions = {}): IdentitystoreClient {
+  const client = new IdentitystoreClient({ region, ...clientSettings(options) });
   const pacing = options.pacing ?? IDENTITY_STORE_PACING;
   if (pacing !== false) client.middlewareStack.use(pacingPlugin(new Pacer(pacing)));
   return client;
