@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { CognitoTestServer } from "./cognito-server";
 import type { IdentityStoreTestServer } from "./identity-store-server";
+import type { StsTestServer } from "./sts-server";
 
 /** The user pool and Cognito user of preTokenEvent()'s default event. */
 export const TEST_POOL_ID = "us-east-1_AbCdEfGhI";
@@ -98,13 +99,14 @@ interface ResultMessage {
 export function containerEnv(
   server: IdentityStoreTestServer,
   overrides: Record<string, string> = {},
-  others: { readonly cognito?: CognitoTestServer } = {},
+  others: { readonly cognito?: CognitoTestServer; readonly sts?: StsTestServer } = {},
 ): Record<string, string> {
   return {
     IDENTITY_STORE_ID: server.identityStoreId,
     IDENTITY_STORE_REGION: server.region,
     AWS_ENDPOINT_URL_IDENTITYSTORE: server.endpoint,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: others.cognito?.endpoint ?? "http://127.0.0.1:9",
+    AWS_ENDPOINT_URL_STS: others.sts?.endpoint ?? "http://127.0.0.1:9",
     // Cognito's region: deliberately not the Identity Store's region.
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",

@@ -24,6 +24,8 @@ import { sessionTags } from "./session-tags";
 export interface HandlerDependencies {
   readonly config: Config;
   readonly client: IdentitystoreClient;
+  /** Cross-account mode: the assumed role's credentials, fetched (or refreshed) within each deadline. */
+  readonly credentials?: { get(signal: AbortSignal): Promise<unknown> };
   /** Writes the link and the last sign-in day to the person's Cognito user (none: nothing is written). */
   readonly cognito?: CognitoAttributeWriter;
   readonly log: Log;
@@ -263,7 +265,13 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
 
     const deadline = new Deadline(budgetFor(remainingTime(context), dependencies.coldStartMs?.() ?? 0));
     try {
-      const provisioned = await deadline.run(provision(parsed, person, deadline));
+      const provisioned = await deadline.run(
+        (async () => {
+          // AssumeRole (when the cached credentials need it) counts against the sign-in's deadline.
+          await dependencies.credentials?.get(deadline.signal);
+          return provision(parsed, person, deadline);
+        })(),
+      );
       addClaims(parsed.event, {
         [IDENTITY_STORE_USER_ID_CLAIM]: provisioned.userId,
         [IDC_USER_NAME_CLAIM]: provisioned.userName,
