@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { preTokenEvent } from "../lambda-src/pre-token-generation/test-support/events";
-import { BUNDLE_PATH, containerEnv, LambdaContainer } from "../__tests__/lambda/bundle-harness";
+import { BUNDLE_PATH, containerEnv, LambdaContainer, startCognito } from "../__tests__/lambda/bundle-harness";
 import { IdentityStoreTestServer } from "../__tests__/lambda/identity-store-server";
 
 const ROOT = path.join(__dirname, "..");
@@ -80,10 +80,16 @@ async function main(): Promise<void> {
 
 async function invocations(): Promise<void> {
   const server = await IdentityStoreTestServer.start();
+  // The Lambda links each person in Cognito (AdminUpdateUserAttributes): a local Cognito answers it.
+  const cognito = await startCognito();
   const groups = [server.addGroup(), server.addGroup()];
-  const plain = await LambdaContainer.start(containerEnv(server));
+  const plain = await LambdaContainer.start(containerEnv(server, {}, { cognito }));
   const synced = await LambdaContainer.start(
-    containerEnv(server, { GROUP_MAP: JSON.stringify({ admins: groups[0], readers: groups[1] }) }),
+    containerEnv(
+      server,
+      { GROUP_MAP: JSON.stringify({ admins: groups[0], readers: groups[1] }) },
+      { cognito },
+    ),
   );
   try {
     const runs = 200;
@@ -113,7 +119,7 @@ async function invocations(): Promise<void> {
     results["JIT known user + group sync p95 (ms)"] = percentile(sync, 95);
   } finally {
     await Promise.all([plain.stop(), synced.stop()]);
-    await server.close();
+    await Promise.all([server.close(), cognito.close()]);
   }
 }
 
