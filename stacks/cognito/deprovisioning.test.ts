@@ -111,6 +111,13 @@ describe("Deprovisioning construct in the cognito stack", () => {
       (f) => f.function_name === ROLE,
     )!;
     expect(other.environment.variables).toMatchObject({ INACTIVE_DAYS: "120", MAX_DEPROVISION_PER_RUN: "3" });
+    // The JIT Lambda records the day of each sign-in only when inactivity is judged by it.
+    const jitOf = (stack: string) =>
+      (Object.values(resources(stack, "aws_lambda_function")) as TerraformJson[]).find((f) =>
+        String(f.function_name).endsWith("-pre-token-generation"),
+      )!;
+    expect(jitOf(withInactivity).environment.variables.RECORD_LAST_SIGN_IN).toBe("true");
+    expect(jitOf(cognito).environment.variables.RECORD_LAST_SIGN_IN).toBe("false");
   });
 
   it("an EventBridge rule on this pool's successful AdminDisableUser/AdminDeleteUser CloudTrail events invokes it", () => {

@@ -98,6 +98,8 @@ export class PreTokenGenerationFunction extends Construct {
         // Config strings inside JSON values: escaped so Terraform reads no template in them.
         [ENV_VARS.trustedEmailProviders]: terraformLiteral(JSON.stringify(props.trustedEmailProviders ?? [])),
         [ENV_VARS.adoptExistingUsers]: String(props.provisioning.adoptExistingUsers),
+        // The deprovisioner judges inactivity by the recorded day of the last sign-in: record it only then.
+        [ENV_VARS.recordLastSignIn]: String(props.provisioning.inactiveDays !== undefined),
         [ENV_VARS.enterpriseAttributes]: terraformLiteral(
           JSON.stringify(props.provisioning.enterpriseAttributes),
         ),
