@@ -31,7 +31,10 @@ export interface ClientAttributes {
  *   person's link from the Lambda: it would look them up by email and rewrite the link and the last-sign-in
  *   day at every sign-in.
  */
-export function appClientAttributes(cognito: CognitoConfig, claims: readonly string[] = []): ClientAttributes {
+export function appClientAttributes(
+  cognito: CognitoConfig,
+  claims: readonly string[] = [],
+): ClientAttributes {
   const writeAttributes = upstreamMappedAttributes(cognito);
   const poolAttributes = new Set<string>([
     ...STANDARD_ATTRIBUTES,
