@@ -5,6 +5,7 @@ import type { StateSettings } from "./backend";
 import { CloudflareAccessStack } from "./cloudflare-access";
 import { cognitoLoginClaims } from "./cloudflare-access/login-method";
 import { CognitoStack } from "./cognito";
+import { appClientAttributes } from "./cognito/client-attributes";
 import { deprovisioningCaller } from "./cognito/deprovisioning";
 import { preTokenGenerationCaller } from "./cognito/pre-token-generation-function";
 import { IdentityCenterStack } from "./identity-center";
@@ -119,7 +120,7 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
         userPoolId: cognito.userPoolId,
         issuerUrl: cognito.issuerUrl,
         identityProviderNames: cognito.identityProviderNames,
-        upstreamProviders: config.cognito.upstreamProviders,
+        attributes: appClientAttributes(config.cognito),
         account: cognitoAccount,
       },
     });

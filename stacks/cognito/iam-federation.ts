@@ -8,10 +8,10 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
-import type { IamFederationConfig, IamFederationRoleConfig, UpstreamProviderConfig } from "../../config";
+import type { IamFederationConfig, IamFederationRoleConfig } from "../../config";
 import { SESSION_TAG_KEYS } from "../../lambda-src/pre-token-generation/contract";
 import { idFromName } from "../naming";
-import { appClientAttributes } from "./client-attributes";
+import type { ClientAttributes } from "./client-attributes";
 
 /** The scopes the IAM federation client asks for: an ID token with the person's email and names. */
 export const IAM_FEDERATION_SCOPES = ["openid", "email", "profile"];
@@ -21,7 +21,8 @@ export interface IamFederationProps {
   /** `https://cognito-idp.<region>.amazonaws.com/<pool id>`: the `iss` of the pool's tokens. */
   readonly issuerUrl: string;
   readonly identityProviderNames: string[];
-  readonly upstreamProviders: readonly UpstreamProviderConfig[];
+  /** The pool's one rule (`appClientAttributes`): the Lambda's attributes readable, the mapped ones writable. */
+  readonly attributes: ClientAttributes;
   readonly config: IamFederationConfig;
 }
 
@@ -57,7 +58,8 @@ export class IamFederation extends Construct {
       allowedOauthScopes: IAM_FEDERATION_SCOPES,
       callbackUrls: [this.callbackUrl],
       supportedIdentityProviders: props.identityProviderNames,
-      ...appClientAttributes(props.upstreamProviders),
+      readAttributes: props.attributes.readAttributes,
+      writeAttributes: props.attributes.writeAttributes,
       explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
       preventUserExistenceErrors: "ENABLED",
       enableTokenRevocation: true,

@@ -22,7 +22,7 @@ import { trustedEmailProviders } from "../../config/cognito-checks";
 import { CloudflareAppClient } from "./cloudflare-app-client";
 import { CognitoUserGroups } from "./user-groups";
 import { UserPool } from "./user-pool";
-import { appClientReadAttributes } from "./user-pool-attributes";
+import { appClientAttributes } from "./client-attributes";
 
 export {
   ClientCredentialsSecret,
@@ -169,7 +169,7 @@ export class CognitoStack extends TerraformStack {
         userPoolId: pool.id,
         issuerUrl: pool.issuerUrl,
         identityProviderNames: pool.identityProviderNames,
-        upstreamProviders: c.upstreamProviders,
+        attributes: appClientAttributes(c),
         config: c.iamFederation,
       });
     }
@@ -177,8 +177,7 @@ export class CognitoStack extends TerraformStack {
       userPoolId: pool.id,
       teamName: props.cloudflareTeamName,
       identityProviderNames: pool.identityProviderNames,
-      readAttributes: appClientReadAttributes(c, props.cloudflareClaims, pool.federatedAttributes),
-      writeAttributes: pool.federatedAttributes,
+      ...appClientAttributes(c, props.cloudflareClaims),
     });
     const secret = new ClientCredentialsSecret(this, "client-credentials", {
       name: `${name}/cloudflare-access-client`,

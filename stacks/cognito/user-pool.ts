@@ -40,11 +40,6 @@ export class UserPool extends Construct {
   public readonly domainUrl: string;
   /** Names to list in an app client's supported identity providers. */
   public readonly identityProviderNames: string[];
-  /**
-   * Attributes the upstream providers' mappings write. Cognito updates them at every federated sign-in through
-   * an app client, so each client that offers these providers must be allowed to write them, and only them.
-   */
-  public readonly federatedAttributes: readonly string[];
 
   constructor(scope: Construct, id: string, props: UserPoolProps) {
     super(scope, id);
@@ -102,11 +97,6 @@ export class UserPool extends Construct {
         (p) => new UpstreamIdentityProvider(this, idFromName(p.name), p, this.pool.id).name,
       ),
     ];
-    this.federatedAttributes = [
-      ...new Set(
-        c.upstreamProviders.flatMap((p) => Object.keys(p.attributeMapping).filter((a) => a !== "username")),
-      ),
-    ].sort();
   }
 }
 

@@ -4,15 +4,15 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import type { UpstreamProviderConfig } from "../../config";
-import { appClientAttributes } from "../cognito/client-attributes";
+import type { ClientAttributes } from "../cognito/client-attributes";
 
 export interface PropagationAppClientProps {
   /** The aws provider of the user pool's region. */
   readonly provider: AwsProvider;
   readonly userPoolId: string;
   readonly identityProviderNames: string[];
-  readonly upstreamProviders: readonly UpstreamProviderConfig[];
+  /** The pool's one rule (`appClientAttributes`): the Lambda's attributes readable, the mapped ones writable. */
+  readonly attributes: ClientAttributes;
   readonly callbackUrls: readonly string[];
   /** Name of the Secrets Manager secret that receives `{"client_id","client_secret"}`. */
   readonly secretName: string;
@@ -39,7 +39,8 @@ export class PropagationAppClient extends Construct {
       allowedOauthScopes: ["openid", "email", "profile"],
       callbackUrls: [...props.callbackUrls],
       supportedIdentityProviders: props.identityProviderNames,
-      ...appClientAttributes(props.upstreamProviders),
+      readAttributes: props.attributes.readAttributes,
+      writeAttributes: props.attributes.writeAttributes,
       explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
       preventUserExistenceErrors: "ENABLED",
       enableTokenRevocation: true,

@@ -12,6 +12,10 @@ import { configWith, json, synthBridge, type TerraformJson } from "../../__tests
 import { resolveExpressions, simulate, type IamPolicy } from "../../__tests__/helpers/iam-simulator";
 import { applyOffline, describeIfTerraform } from "../../__tests__/helpers/terraform-cli";
 import { tempDir } from "../../__tests__/helpers/temp-dirs";
+import {
+  IDC_USER_ID_ATTRIBUTE,
+  LAST_SIGN_IN_ATTRIBUTE as IDC_LAST_SIGN_IN_ATTRIBUTE,
+} from "../../lambda-src/pre-token-generation/contract";
 
 /** A config the example does not cover: other regions, an upstream IdP, two scopes, two accounts. */
 function propagating(c: BridgeConfigInput): void {
@@ -130,7 +134,16 @@ describe("identity-propagation stack", () => {
       allowed_oauth_scopes: ["openid", "email", "profile"],
       callback_urls: ["https://data.initech.example/oauth/callback", "http://localhost:3000/callback"],
       explicit_auth_flows: ["ALLOW_REFRESH_TOKEN_AUTH"],
-      read_attributes: ["email", "email_verified", "family_name", "given_name"],
+      // Google's default mapping, writable (Cognito updates it at every federated sign-in through this client),
+      // and readable with the bridge's link and last sign-in, which the JIT Lambda reads from its trigger event.
+      read_attributes: [
+        IDC_LAST_SIGN_IN_ATTRIBUTE,
+        IDC_USER_ID_ATTRIBUTE,
+        "email",
+        "email_verified",
+        "family_name",
+        "given_name",
+      ],
       write_attributes: ["email", "email_verified", "family_name", "given_name"],
     });
     const client = only(doc, "aws_cognito_user_pool_client")[1];

@@ -2,7 +2,8 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { TrustedTokenIssuerConfig, UpstreamProviderConfig } from "../../config";
+import type { TrustedTokenIssuerConfig } from "../../config";
+import type { ClientAttributes } from "../cognito/client-attributes";
 import { configureBackend, type StateSettings } from "../backend";
 import { awsProviderAccess, type AwsAccountAccess } from "../shared/aws-account";
 import { addOutputs } from "../shared/outputs";
@@ -32,8 +33,8 @@ export interface UserPoolRef {
   readonly userPoolId: string;
   readonly issuerUrl: string;
   readonly identityProviderNames: string[];
-  /** From config: the attributes they map must stay writable by the new app client. */
-  readonly upstreamProviders: readonly UpstreamProviderConfig[];
+  /** From config by `appClientAttributes`, the rule every app client of the pool follows. */
+  readonly attributes: ClientAttributes;
   /** The account of the user pool and the deploy role there (as the cognito stack's provider). */
   readonly account?: AwsAccountAccess;
 }
@@ -78,7 +79,7 @@ export class IdentityPropagationStack extends TerraformStack {
       provider: poolRegion,
       userPoolId: props.cognito.userPoolId,
       identityProviderNames: props.cognito.identityProviderNames,
-      upstreamProviders: props.cognito.upstreamProviders,
+      attributes: props.cognito.attributes,
       callbackUrls: t.callbackUrls,
       secretName: `${props.environment}-idc-oidc-bridge/identity-propagation-client`,
     });
