@@ -178,7 +178,7 @@ export function cognitoChecks(c: Partial, ctx: z.RefinementCtx): void {
     issue(
       path,
       bridgeAttributes.includes(claim)
-        ? `expected a claim other than ${claim}, which no app client reads (use ${IDENTITY_STORE_USER_ID_CLAIM})`
+        ? `expected a claim other than ${claim}, which only the bridge sets (use ${IDENTITY_STORE_USER_ID_CLAIM})`
         : `expected a claim of Cognito's ID token, which Cloudflare reads: a standard attribute (${[...STANDARD_ATTRIBUTES, ...VERIFICATION_ATTRIBUTES].join(", ")}), ` +
             `a declared custom attribute (${customHint}), a claim the JIT Lambda adds (${LAMBDA_CLAIMS.join(", ")}) or cognito:username`,
     );
