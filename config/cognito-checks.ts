@@ -157,6 +157,20 @@ export function cognitoChecks(c: Partial, ctx: z.RefinementCtx): void {
     if (problem !== undefined) issue(["cognito", "provisioning", "enterpriseAttributes", field], problem);
   }
 
+  // IAM role names are unique per account regardless of case: a federation role named like one of the bridge's
+  // own roles (`<env>-idc-oidc-bridge-pre-token-generation`, `…-deprovisioning`, `…-plan`, …) fails the apply.
+  if (typeof c.environment === "string") {
+    const reserved = `${c.environment}-idc-oidc-bridge-`.toLowerCase();
+    list(cognito.iamFederation?.roles).forEach((r, i) => {
+      if (typeof r?.name === "string" && r.name.toLowerCase().startsWith(reserved)) {
+        issue(
+          ["cognito", "iamFederation", "roles", i, "name"],
+          `expected a role name not starting with "${reserved}", which the bridge uses for its own IAM roles (IAM ignores case)`,
+        );
+      }
+    });
+  }
+
   // ABAC: each key from one place only, and each Cloudflare claim one that Cognito's ID token carries.
   const idcKeys = Object.keys(record(c.identityCenter?.accessControlAttributes));
   for (const [key, claim] of Object.entries(record(c.cloudflare?.accessControlAttributes))) {
