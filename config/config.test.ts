@@ -62,6 +62,31 @@ describe("config validation", () => {
       "AWS region code",
     ],
     ["backend type unknown", (c) => (c.backend.type = "gcs"), "backend.type", '"s3", "local" or "cloud"'],
+    // Amazon S3 User Guide, "General purpose bucket naming rules": CreateBucket rejects each of these.
+    [
+      "state bucket named like an IP address",
+      (c) => (c.backend.bucket = "192.168.5.4"),
+      "backend.bucket",
+      "not an IP address",
+    ],
+    [
+      "state bucket with adjacent periods",
+      (c) => (c.backend.bucket = "acme..tfstate"),
+      "backend.bucket",
+      "no '..'",
+    ],
+    [
+      "state bucket with a reserved prefix",
+      (c) => (c.backend.bucket = "xn--tfstate"),
+      "backend.bucket",
+      "reserved prefix",
+    ],
+    [
+      "state bucket with a reserved suffix",
+      (c) => (c.backend.bucket = "tfstate-s3alias"),
+      "backend.bucket",
+      "suffix",
+    ],
     [
       "issuer URL over http",
       (c) => (c.identityCenter.issuerUrl = c.identityCenter.issuerUrl.replace("https", "http")),
