@@ -32,10 +32,12 @@ function federated(c: BridgeConfigInput): void {
       type: "saml",
       name: "AzureAD",
       metadataUrl: "https://login.microsoftonline.com/x/federationmetadata.xml",
-      // A mapping onto the bridge's own attribute must never become writable through an app client.
-      attributeMapping: { email: "mail", "custom:idc_user_id": "objectid", given_name: "givenname" },
+      // A mapping onto the bridge's own custom:idc_* attributes is refused by the config (config.test.ts).
+      attributeMapping: { email: "mail", given_name: "givenname" },
+      trustEmail: true,
     },
   ];
+  c.cognito.customAttributes = [{ name: "groups" }];
   c.cognito.iamFederation = {
     callbackPort: 48123,
     roles: [
