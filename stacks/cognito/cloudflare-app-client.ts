@@ -1,6 +1,9 @@
 import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { Construct } from "constructs";
 
+/** The attribute the client may write when no upstream maps any: the bridge and Cloudflare never read it. */
+export const UNUSED_WRITE_ATTRIBUTE = "zoneinfo";
+
 export interface CloudflareAppClientProps {
   readonly userPoolId: string;
   readonly teamName: string;
@@ -21,6 +24,12 @@ export class CloudflareAppClient extends Construct {
 
   constructor(scope: Construct, id: string, props: CloudflareAppClientProps) {
     super(scope, id);
+    // Never an empty list: Cognito reads "no WriteAttributes" as every standard attribute writable (email
+    // included), and aws provider 6.x either drops `write_attributes = []` (hashicorp/terraform-provider-aws
+    // #28684) or fails the apply on it ("inconsistent result after apply: .write_attributes: was
+    // cty.SetValEmpty, but now null", #30511). With nothing mapped, one attribute nothing reads stands in.
+    const writeAttributes =
+      props.writeAttributes.length > 0 ? [...props.writeAttributes].sort() : [UNUSED_WRITE_ATTRIBUTE];
     this.client = new CognitoUserPoolClient(this, "client", {
       name: "cloudflare-access",
       userPoolId: props.userPoolId,
@@ -40,8 +49,8 @@ export class CloudflareAppClient extends Construct {
       refreshTokenValidity: 12,
       tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "hours" }],
       // Cognito requires a writable attribute to be readable too.
-      readAttributes: [...new Set([...props.readAttributes, ...props.writeAttributes])].sort(),
-      writeAttributes: [...props.writeAttributes].sort(),
+      readAttributes: [...new Set([...props.readAttributes, ...writeAttributes])].sort(),
+      writeAttributes,
     });
   }
 }
