@@ -128,6 +128,14 @@ describe("idiomaticHcl", () => {
     );
   });
 
+  it("writes ignore_changes entries and the provider meta-argument as bare references", () => {
+    const hcl =
+      'resource "x" "y" {\n  provider = "aws.cognito"\n  lifecycle {\n    ignore_changes = [\n      "provider_details[\\"token_url\\"]",\n      "tags",\n    ]\n  }\n}\n';
+    expect(idiomaticHcl(hcl)).toBe(
+      'resource "x" "y" {\n  provider = aws.cognito\n  lifecycle {\n    ignore_changes = [\n      provider_details["token_url"],\n      tags,\n    ]\n  }\n}\n',
+    );
+  });
+
   it("refuses text it cannot scan instead of writing broken HCL", () => {
     expect(() => idiomaticHcl('a = "${x\n')).toThrow(/unterminated/);
     expect(() => idiomaticHcl("a = <<EOT\nno end\n")).toThrow(/unterminated heredoc EOT/);
@@ -154,6 +162,43 @@ describeIfTerraform("idiomaticHcl through the Terraform CLI", () => {
     const dir = tempDir("bridge-hcl-fmt-");
     writeFileSync(path.join(dir, "main.tf"), fixed);
     expect(runTerraform(dir, ["fmt", "-check", "-diff"])).toBe("");
+  });
+
+  it("leaves no quoted reference Terraform warns about in ignore_changes or provider (as cdktf renders them)", () => {
+    // What cdktf 0.21 renders for an upstream IdP's lifecycle and an aliased provider (copied from its output).
+    const hcl = `provider "aws" {
+  alias  = "cognito"
+  region = "eu-west-1"
+}
+
+resource "aws_cognito_identity_provider" "idp" {
+  provider      = "aws.cognito"
+  user_pool_id  = "eu-west-1_abc"
+  provider_name = "Okta"
+  provider_type = "OIDC"
+  provider_details = {
+    client_id = "x"
+  }
+  lifecycle {
+    ignore_changes = [
+      "provider_details[\\"token_url\\"]",
+    ]
+  }
+}
+`;
+    const providers = (text: string) => {
+      const dir = tempDir("bridge-hcl-refs-");
+      writeFileSync(path.join(dir, "main.tf"), text);
+      return spawnSync("terraform", [`-chdir=${dir}`, "providers", "-no-color"], {
+        encoding: "utf8",
+        env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+      });
+    };
+    expect(providers(hcl).stdout + providers(hcl).stderr).toMatch(/Quoted references are deprecated/);
+    const fixed = providers(idiomaticHcl(hcl));
+    expect(fixed.status).toBe(0);
+    expect(fixed.stdout).toContain("hashicorp/aws");
+    expect(fixed.stdout + fixed.stderr).not.toMatch(/Quoted references|Error/);
   });
 });
 

@@ -33,6 +33,25 @@ describe("npm run validate (cli/validate.ts)", () => {
     }
   });
 
+  it("lists the identity-propagation stack among the stacks when identityCenter.trustedTokenIssuer is set", () => {
+    const config = exampleInput() as Record<string, unknown> & {
+      identityCenter: Record<string, unknown>;
+    };
+    config.identityCenter.trustedTokenIssuer = {
+      name: "cognito",
+      applicationName: "bridge-app",
+      scopes: ["sso:account:access"],
+      tokenExchangeAccounts: ["111111111111"],
+      callbackUrls: ["https://app.acme.example/callback"],
+    };
+    writeFileSync(path.join(dir, "tti.json"), JSON.stringify(config, null, 2));
+    const run = validate(["tti.json"], { cwd: dir });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(
+      "✔ tti.json is valid: environment prod, stacks prod-identity-center, prod-cognito, prod-cloudflare-access, prod-identity-propagation\n",
+    );
+  });
+
   it("fails the way it must if cdktf were loaded (the guard is real on the tsx path)", () => {
     const script = path.join(dir, "imports-cdktf.ts");
     writeFileSync(

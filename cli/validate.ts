@@ -46,9 +46,12 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
     const config = loadConfig(file);
     if (!values.quiet) {
       for (const warning of configWarnings(config)) console.error(`Warning: ${warning}`);
-      const stacks = ["identity-center", "cognito", "cloudflare-access"].map(
-        (s) => `${config.environment}-${s}`,
-      );
+      const stacks = [
+        "identity-center",
+        "cognito",
+        "cloudflare-access",
+        ...(config.identityCenter.trustedTokenIssuer ? ["identity-propagation"] : []),
+      ].map((s) => `${config.environment}-${s}`);
       console.log(
         `✔ ${displayPath(file)} is valid: environment ${config.environment}, stacks ${stacks.join(", ")}`,
       );

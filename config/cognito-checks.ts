@@ -11,6 +11,7 @@ import {
   STANDARD_ATTRIBUTES,
   VERIFICATION_ATTRIBUTES,
 } from "./cognito-attributes";
+import { partitionOfRegion } from "./accounts";
 import type { BridgeConfig } from "./schema";
 
 type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
@@ -157,6 +158,22 @@ export function cognitoChecks(c: Partial, ctx: z.RefinementCtx): void {
     if (problem !== undefined) issue(["cognito", "provisioning", "enterpriseAttributes", field], problem);
   }
 
+  groupMapLimits(cognito, issue);
+
+  // IAM role names are unique per account regardless of case: a federation role named like one of the bridge's
+  // own roles (`<env>-idc-oidc-bridge-pre-token-generation`, `…-deprovisioning`, `…-plan`, …) fails the apply.
+  if (typeof c.environment === "string") {
+    const reserved = `${c.environment}-idc-oidc-bridge-`.toLowerCase();
+    list(cognito.iamFederation?.roles).forEach((r, i) => {
+      if (typeof r?.name === "string" && r.name.toLowerCase().startsWith(reserved)) {
+        issue(
+          ["cognito", "iamFederation", "roles", i, "name"],
+          `expected a role name not starting with "${reserved}", which the bridge uses for its own IAM roles (IAM ignores case)`,
+        );
+      }
+    });
+  }
+
   // ABAC: each key from one place only, and each Cloudflare claim one that Cognito's ID token carries.
   const idcKeys = Object.keys(record(c.identityCenter?.accessControlAttributes));
   for (const [key, claim] of Object.entries(record(c.cloudflare?.accessControlAttributes))) {
@@ -181,6 +198,63 @@ export function cognitoChecks(c: Partial, ctx: z.RefinementCtx): void {
         ? `expected a claim other than ${claim}, which only the bridge sets (use ${IDENTITY_STORE_USER_ID_CLAIM})`
         : `expected a claim of Cognito's ID token, which Cloudflare reads: a standard attribute (${[...STANDARD_ATTRIBUTES, ...VERIFICATION_ATTRIBUTES].join(", ")}), ` +
             `a declared custom attribute (${customHint}), a claim the JIT Lambda adds (${LAMBDA_CLAIMS.join(", ")}) or cognito:username`,
+    );
+  }
+}
+
+/** Longest Identity Store group id: an optional 10-hex-digit prefix and a dash, then a UUID. */
+const GROUP_ID_LENGTH = 47;
+/** Lambda quota: all environment variables of a function, keys and values, together (Lambda Developer Guide, quotas). */
+const LAMBDA_ENVIRONMENT_BYTES = 4096;
+/**
+ * The JIT Lambda's other variables (store id, region, flags, service name, namespace, access-role ARN,
+ * federation client id: keys and values) take at most this much; the rest is for the config's JSON values.
+ */
+const OTHER_ENVIRONMENT_BYTES = 768;
+/** IAM quota: all inline policies of a role together, whitespace not counted (IAM User Guide, quotas). */
+const ROLE_INLINE_POLICY_CHARACTERS = 10240;
+/**
+ * The JIT role's inline policies without the mapped groups' ARNs (logs, X-Ray, store, users, memberships,
+ * KMS, own pool): about 2,100 characters as rendered, rounded up.
+ */
+const JIT_POLICY_BASE_CHARACTERS = 2200;
+
+/**
+ * groupMap travels whole in the JIT Lambda's environment (GROUP_MAP) and each mapped IdC group's ARN in its
+ * role's policy: Lambda rejects a function whose variables exceed 4 KB, IAM a role whose inline policies
+ * exceed 10,240 characters, both only at apply.
+ */
+function groupMapLimits(
+  cognito: Partial["cognito"] & object,
+  issue: (path: (string | number)[], message: string) => void,
+) {
+  const provisioning = cognito.provisioning ?? {};
+  const groupMap = record(provisioning.groupMap);
+  const entries = Object.entries(groupMap).filter(([, v]) => typeof v === "string");
+  if (entries.length === 0) return;
+  const path = ["cognito", "provisioning", "groupMap"];
+  const json = (v: unknown) => Buffer.byteLength(JSON.stringify(v ?? null), "utf8");
+  const bytes =
+    json(Object.fromEntries(entries.map(([k]) => [k, "x".repeat(GROUP_ID_LENGTH)]))) +
+    json(record(provisioning.enterpriseAttributes)) +
+    json(list(cognito.upstreamProviders).map((p) => p?.name)) +
+    json(provisioning.groupsAttribute ?? "");
+  const budget = LAMBDA_ENVIRONMENT_BYTES - OTHER_ENVIRONMENT_BYTES;
+  if (bytes > budget) {
+    issue(
+      path,
+      `expected a group map that fits the JIT Lambda's environment: with ${entries.length} entries GROUP_MAP and the other JSON variables take up to ${bytes} bytes (group ids are up to ${GROUP_ID_LENGTH} characters), at most ${budget} fit beside the rest in Lambda's 4 KB: map fewer or shorter-named Cognito groups`,
+    );
+  }
+  const idcGroups = new Set(entries.map(([, v]) => v)).size;
+  // One mapped group: `"arn:<partition>:identitystore:::group/<id>",` in two statements.
+  const partition = typeof cognito.region === "string" ? partitionOfRegion(cognito.region) : "aws-us-gov";
+  const perGroup = 2 * (`"arn:${partition}:identitystore:::group/",`.length + GROUP_ID_LENGTH);
+  const maxGroups = Math.floor((ROLE_INLINE_POLICY_CHARACTERS - JIT_POLICY_BASE_CHARACTERS) / perGroup);
+  if (idcGroups > maxGroups) {
+    issue(
+      path,
+      `expected at most ${maxGroups} distinct IdC groups: the JIT Lambda's role lists each mapped group's ARN in two statements, and IAM allows 10,240 characters of inline policy per role (${idcGroups} mapped)`,
     );
   }
 }

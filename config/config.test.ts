@@ -62,6 +62,31 @@ describe("config validation", () => {
       "AWS region code",
     ],
     ["backend type unknown", (c) => (c.backend.type = "gcs"), "backend.type", '"s3", "local" or "cloud"'],
+    // Amazon S3 User Guide, "General purpose bucket naming rules": CreateBucket rejects each of these.
+    [
+      "state bucket named like an IP address",
+      (c) => (c.backend.bucket = "192.168.5.4"),
+      "backend.bucket",
+      "not an IP address",
+    ],
+    [
+      "state bucket with adjacent periods",
+      (c) => (c.backend.bucket = "acme..tfstate"),
+      "backend.bucket",
+      "no '..'",
+    ],
+    [
+      "state bucket with a reserved prefix",
+      (c) => (c.backend.bucket = "xn--tfstate"),
+      "backend.bucket",
+      "reserved prefix",
+    ],
+    [
+      "state bucket with a reserved suffix",
+      (c) => (c.backend.bucket = "tfstate-s3alias"),
+      "backend.bucket",
+      "suffix",
+    ],
     [
       "issuer URL over http",
       (c) => (c.identityCenter.issuerUrl = c.identityCenter.issuerUrl.replace("https", "http")),
@@ -829,5 +854,40 @@ describe("config file errors", () => {
     expect(() => loadConfig(path.join("config", "no-such-config.json"))).toThrow(
       /^Invalid config config\/no-such-config\.json \(1 problem\):\n {2}- config\/no-such-config\.json: expected a readable JSON file \(no such file\)/,
     );
+  });
+});
+
+describe("cognito.provisioning.groupMap within Lambda's and IAM's quotas", () => {
+  // Lambda: all environment variables of a function together at most 4 KB; IAM: a role's inline policies
+  // together at most 10,240 characters (whitespace not counted). GROUP_MAP carries the whole map, and the
+  // JIT role lists each mapped IdC group's ARN in two statements: both fail only at apply otherwise.
+  function mapGroups(c: Mutable, count: number, cognitoName: (i: number) => string) {
+    c.identityCenter.groups = Array.from({ length: count }, (_, i) => ({ name: `idc-${i}` }));
+    c.identityCenter.permissionSets = [];
+    c.cognito.groups = Array.from({ length: count }, (_, i) => ({ name: cognitoName(i) }));
+    c.cognito.provisioning.groupMap = Object.fromEntries(
+      Array.from({ length: count }, (_, i) => [cognitoName(i), `idc-${i}`]),
+    );
+  }
+
+  it("accepts 50 mapped groups (the JIT policy then renders about 9,950 characters with 47-character ids)", () => {
+    const input = exampleInput() as Mutable;
+    mapGroups(input, 50, (i) => `g${i}`);
+    expect(() => parseConfig(input, "test.json")).not.toThrow();
+  });
+
+  it("refuses more distinct IdC groups than the JIT role's policy can list", () => {
+    const message = problemsOf((c) => mapGroups(c, 52, (i) => `g${i}`));
+    expect(message).toContain(
+      "  - cognito.provisioning.groupMap: expected at most 50 distinct IdC groups: the JIT Lambda's role lists each mapped group's ARN in two statements, and IAM allows 10,240 characters of inline policy per role (52 mapped); got {",
+    );
+  });
+
+  it("refuses a group map whose GROUP_MAP would not fit in Lambda's 4 KB of environment", () => {
+    const message = problemsOf((c) => mapGroups(c, 30, (i) => `${"long-cognito-group-name-".repeat(4)}${i}`));
+    expect(message).toMatch(
+      /- cognito\.provisioning\.groupMap: expected a group map that fits the JIT Lambda's environment: with 30 entries GROUP_MAP and the other JSON variables take up to \d+ bytes .*Lambda's 4 KB/,
+    );
+    expect(message).not.toContain("distinct IdC groups");
   });
 });

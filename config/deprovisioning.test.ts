@@ -78,6 +78,9 @@ describe("isRecurringScheduleExpression (EventBridge Scheduler expression rules)
     "cron(0 3 * * ? *)",
     "cron(15 2 ? * MON-FRI *)",
     "cron(0/30 8-18 ? * 2#1 2030)",
+    "cron(0 12 L * ? *)",
+    "cron(0 12 15W JAN,JUL ? 2030-2035)",
+    "cron(*/15 * ? * 6L *)",
   ])("accepts %s", (expression) => {
     expect(isRecurringScheduleExpression(expression)).toBe(true);
   });
@@ -92,6 +95,16 @@ describe("isRecurringScheduleExpression (EventBridge Scheduler expression rules)
     "cron(0 3 * * *)", // five fields
     "cron(0 3 * * * *)", // neither day field is ?
     "cron(0 3 ? * ? *)", // both are
+    // Out of each field's range (EventBridge Scheduler User Guide, "Cron-based schedules"): Scheduler rejects them.
+    "cron(60 3 ? * MON *)",
+    "cron(0 24 ? * MON *)",
+    "cron(0 3 32 * ? *)",
+    "cron(0 3 ? 13 * *)",
+    "cron(0 3 ? * 8 *)",
+    "cron(0 3 ? * FUN *)",
+    "cron(0 3 * * ? 1969)",
+    "cron(0 3 0 * ? *)",
+    "cron(0/0 3 * * ? *)",
     "at(2030-01-01T00:00:00)",
     " rate(1 day)",
   ])("refuses %s", (expression) => {

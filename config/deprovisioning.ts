@@ -26,7 +26,66 @@ export function isRecurringScheduleExpression(expression: string): boolean {
   const fields = cron[1]!.split(" ");
   if (fields.length !== 6 || fields.some((f) => !/^[\w*?,/#-]+$/.test(f))) return false;
   const [, , dayOfMonth, , dayOfWeek] = fields;
-  return (dayOfMonth === "?") !== (dayOfWeek === "?");
+  if ((dayOfMonth === "?") === (dayOfWeek === "?")) return false;
+  return fields.every((field, i) => field === "?" || isCronField(field, CRON_FIELDS[i]!));
+}
+
+interface CronFieldRule {
+  readonly min: number;
+  readonly max: number;
+  readonly names?: readonly string[];
+  /** Day of month: `L`, `L-n`, `nW` and `LW` besides values. */
+  readonly dayOfMonth?: boolean;
+  /** Day of week: `L`, `nL` and `n#k` besides values. */
+  readonly dayOfWeek?: boolean;
+}
+
+/** The fields' allowed values (EventBridge Scheduler User Guide, "Cron-based schedules"). */
+const CRON_FIELDS: readonly CronFieldRule[] = [
+  { min: 0, max: 59 },
+  { min: 0, max: 23 },
+  { min: 1, max: 31, dayOfMonth: true },
+  {
+    min: 1,
+    max: 12,
+    names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"],
+  },
+  { min: 1, max: 7, names: ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], dayOfWeek: true },
+  { min: 1970, max: 2199 },
+];
+
+function isCronField(field: string, rule: CronFieldRule): boolean {
+  const value = (v: string): number | undefined => {
+    const named = rule.names?.indexOf(v.toUpperCase()) ?? -1;
+    if (named >= 0) return rule.min + named;
+    if (!/^\d{1,4}$/.test(v)) return undefined;
+    const n = Number(v);
+    return n >= rule.min && n <= rule.max ? n : undefined;
+  };
+  if (rule.dayOfMonth) {
+    if (field === "L" || field === "LW") return true;
+    const offset = /^L-(\d{1,2})$/.exec(field);
+    if (offset) return Number(offset[1]) <= 30;
+    const weekday = /^(\d{1,2})W$/.exec(field);
+    if (weekday) return value(weekday[1]!) !== undefined;
+  }
+  if (rule.dayOfWeek) {
+    if (field === "L") return true;
+    const last = /^(\w+)L$/.exec(field);
+    if (last) return value(last[1]!) !== undefined;
+    const nth = /^(\w+)#([1-5])$/.exec(field);
+    if (nth) return value(nth[1]!) !== undefined;
+  }
+  return field.split(",").every((item) => {
+    const m = /^(\*|\w+)(?:-(\w+))?(?:\/(\d{1,4}))?$/.exec(item);
+    if (!m) return false;
+    const [, start, end, step] = m;
+    if (step !== undefined && !(Number(step) >= 1 && Number(step) <= rule.max)) return false;
+    if (start === "*") return end === undefined;
+    const from = value(start!);
+    if (from === undefined) return false;
+    return end === undefined || value(end) !== undefined;
+  });
 }
 
 /**

@@ -90,6 +90,13 @@ describe("cognito.iamFederation", () => {
       "unique role name (IAM ignores case)",
     ],
     [
+      "a role named like one of the bridge's own roles (IAM: EntityAlreadyExists at apply)",
+      (c) =>
+        (c.cognito.iamFederation = { roles: [role({ name: "Prod-IDC-OIDC-Bridge-Pre-Token-Generation" })] }),
+      "cognito.iamFederation.roles[0].name",
+      'not starting with "prod-idc-oidc-bridge-"',
+    ],
+    [
       "a role without permissions",
       (c) => (c.cognito.iamFederation = { roles: [{ name: "empty" }] }),
       "cognito.iamFederation.roles[0]",

@@ -205,12 +205,26 @@ const cloudflare = z.strictObject({
     .default({}),
 });
 
+/** S3 general purpose bucket naming rules (Amazon S3 User Guide, "General purpose bucket naming rules"). */
+function isS3BucketName(name: string): boolean {
+  return (
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+    !name.includes("..") &&
+    !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(name) &&
+    !/^(?:xn--|sthree-|amzn-s3-demo-)/.test(name) &&
+    !/(?:-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)
+  );
+}
+
 const backend = z.discriminatedUnion(
   "type",
   [
     z.strictObject({
       type: z.literal("s3"),
-      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name" }),
+      bucket: z.string().refine(isS3BucketName, {
+        error:
+          "expected an S3 bucket name: 3-63 lowercase letters, digits, . and -, starting and ending with a letter or digit, no '..', not an IP address, no reserved prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)",
+      }),
       region,
       keyPrefix: z
         .string()

@@ -8,7 +8,8 @@
  *   a block;
  * - a string that is one interpolation (`"${aws_iam_role.x.arn}"`) becomes the bare expression, as
  *   `terraform fmt` writes it (Terraform returns such a template's value unconverted, so nothing changes);
- * - `depends_on` lists quoted references, which Terraform deprecates: they become bare references.
+ * - `depends_on`, `ignore_changes` and `provider` hold quoted references, which Terraform deprecates: they
+ *   become bare references.
  *
  * The app runs in cdktf's in-process HCL mode (SYNTH_HCL_OUTPUT, no cdktf CLI); the HCL is laid out by
  * hclwrite's formatter (`@cdktf/hcl-tools`, what the cdktf CLI uses) before the rewrites above.
@@ -102,6 +103,10 @@ function scanExpression(text: string, start: number): number {
 
 const HEREDOC = /^<<-?([A-Za-z_][\w-]*)\n/;
 const QUOTED_REFERENCE = /^"((?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*|module\.[A-Za-z_][\w-]*)",?$/;
+/** An `ignore_changes` entry as cdktf quotes it: an attribute path such as `provider_details[\"token_url\"]`. */
+const QUOTED_ATTRIBUTE_PATH = /^"([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\]|\[\\"[^"\\]*\\"\])*)",?$/;
+/** A resource's `provider` meta-argument as cdktf quotes it (`provider = "aws.cognito"`). */
+const QUOTED_PROVIDER = /^( {2}provider += )"([A-Za-z_][\w-]*\.[A-Za-z_][\w-]*)"$/;
 
 /**
  * HCL as `terraform fmt` and a reviewer want it: one-interpolation strings as bare expressions (object keys
@@ -112,21 +117,30 @@ export function idiomaticHcl(hcl: string): string {
   let out = "";
   let i = 0;
   let inDependsOn = false;
+  let inIgnoreChanges = false;
   while (i < hcl.length) {
     const c = hcl[i];
     const lineStart = i === 0 || hcl[i - 1] === "\n";
     if (lineStart) {
       const line = hcl.slice(i, hcl.indexOf("\n", i) === -1 ? hcl.length : hcl.indexOf("\n", i));
+      const provider = QUOTED_PROVIDER.exec(line);
       if (/^\s*depends_on = \[$/.test(line)) inDependsOn = true;
-      else if (inDependsOn && /^\s*\]$/.test(line)) inDependsOn = false;
-      else if (inDependsOn) {
+      else if (/^\s*ignore_changes = \[$/.test(line)) inIgnoreChanges = true;
+      else if ((inDependsOn || inIgnoreChanges) && /^\s*\]$/.test(line))
+        inDependsOn = inIgnoreChanges = false;
+      else if (inDependsOn || inIgnoreChanges) {
         const indent = /^\s*/.exec(line)![0];
-        const ref = QUOTED_REFERENCE.exec(line.trim());
+        const ref = (inDependsOn ? QUOTED_REFERENCE : QUOTED_ATTRIBUTE_PATH).exec(line.trim());
         if (ref !== null) {
-          out += `${indent}${ref[1]}${line.trim().endsWith(",") ? "," : ""}`;
+          out += `${indent}${ref[1]!.replace(/\\"/g, '"')}${line.trim().endsWith(",") ? "," : ""}`;
           i += line.length;
           continue;
         }
+      } else if (provider !== null) {
+        // Terraform deprecates quoted references in meta-arguments ("Quoted references are deprecated").
+        out += `${provider[1]}${provider[2]}`;
+        i += line.length;
+        continue;
       }
     }
     if (c === "#" || hcl.startsWith("//", i)) {

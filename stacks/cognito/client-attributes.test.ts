@@ -34,11 +34,10 @@ function everyClient(): BridgeConfigInput {
   return c;
 }
 
-describe("app client attributes: one rule for every client of the pool", () => {
-  const bridge = synthBridge(parseConfig(everyClient()));
-  afterAll(() => rmSync(bridge.outdir, { recursive: true, force: true }));
-  const stacksDir = path.join(bridge.outdir, "stacks");
-  const clients = Object.fromEntries(
+/** Every app client in every synthesized stack, by its name. */
+function clientsByName(outdir: string): Record<string, TerraformJson> {
+  const stacksDir = path.join(outdir, "stacks");
+  return Object.fromEntries(
     readdirSync(stacksDir).flatMap((stack) => {
       const doc = JSON.parse(
         readFileSync(path.join(stacksDir, stack, "cdk.tf.json"), "utf8"),
@@ -48,6 +47,12 @@ describe("app client attributes: one rule for every client of the pool", () => {
       ).map((client) => [client.name as string, client]);
     }),
   );
+}
+
+describe("app client attributes: one rule for every client of the pool", () => {
+  const bridge = synthBridge(parseConfig(everyClient()));
+  afterAll(() => rmSync(bridge.outdir, { recursive: true, force: true }));
+  const clients = clientsByName(bridge.outdir);
   // Okta's mapping and Google's default one: Cognito updates these at every federated sign-in through a client.
   const mapped = [
     "custom:cost_center",
@@ -86,4 +91,23 @@ describe("app client attributes: one rule for every client of the pool", () => {
   ])("%s reads what the Lambda reads, what it writes and its relying party's claims: %j", (name, claims) => {
     expect(clients[name].read_attributes).toEqual([...mapped, ...lambdaOnly, ...claims].sort());
   });
+});
+
+describe("app client attributes without upstream providers", () => {
+  const c = everyClient();
+  c.cognito.upstreamProviders = [];
+  c.cognito.provisioning = { ...c.cognito.provisioning, groupsAttribute: undefined };
+  const bridge = synthBridge(parseConfig(c));
+  afterAll(() => rmSync(bridge.outdir, { recursive: true, force: true }));
+  const clients = clientsByName(bridge.outdir);
+
+  // No write list would let a client write every standard attribute (email included), and the aws provider
+  // drops or fails on an empty one (hashicorp/terraform-provider-aws #28684, #30511).
+  it.each(["cloudflare-access", "iam-federation", "identity-propagation"])(
+    "%s writes only the one attribute nothing reads, never an empty list",
+    (name) => {
+      expect(clients[name].write_attributes).toEqual(["zoneinfo"]);
+      expect(clients[name].read_attributes).toContain("zoneinfo");
+    },
+  );
 });

@@ -9,6 +9,9 @@ import {
 /** The bridge's own attributes (`custom:idc_user_id`, `custom:idc_last_sign_in`): only the JIT Lambda writes them. */
 export const BRIDGE_ATTRIBUTES: readonly string[] = BRIDGE_ATTRIBUTE_NAMES.map((n) => `${CUSTOM_PREFIX}${n}`);
 
+/** The attribute a client may write when no upstream maps any: the bridge and its relying parties never read it. */
+export const UNUSED_WRITE_ATTRIBUTE = "zoneinfo";
+
 export interface ClientAttributes {
   readonly readAttributes: string[];
   readonly writeAttributes: string[];
@@ -20,7 +23,11 @@ export interface ClientAttributes {
  * - Write exactly what the upstream providers' mappings set. Cognito updates mapped attributes at every
  *   federated sign-in through the app client and fails the sign-in if the client cannot write one (API
  *   reference, UserPoolClientType.WriteAttributes). Never `custom:idc_*`: the Lambda sets those with
- *   AdminUpdateUserAttributes, which app client permissions do not govern, and nobody else may.
+ *   AdminUpdateUserAttributes, which app client permissions do not govern, and nobody else may. Never an
+ *   empty list: Cognito reads "no WriteAttributes" as every standard attribute writable (email included),
+ *   and aws provider 6.x either drops `write_attributes = []` (hashicorp/terraform-provider-aws #28684) or
+ *   fails the apply on it ("inconsistent result after apply", #30511); with nothing mapped, one attribute
+ *   nothing reads stands in.
  * - Read what the JIT Lambda reads from its trigger event, the pool attributes among `claims` (what the
  *   client's relying party copies from the ID token; claims the Lambda adds are no attributes), and what it
  *   writes (Cognito requires a writable attribute to be readable). The Developer Guide ("Pre token
@@ -35,7 +42,8 @@ export function appClientAttributes(
   cognito: CognitoConfig,
   claims: readonly string[] = [],
 ): ClientAttributes {
-  const writeAttributes = upstreamMappedAttributes(cognito);
+  const mapped = upstreamMappedAttributes(cognito);
+  const writeAttributes = mapped.length > 0 ? mapped : [UNUSED_WRITE_ATTRIBUTE];
   const poolAttributes = new Set<string>([
     ...STANDARD_ATTRIBUTES,
     ...VERIFICATION_ATTRIBUTES,

@@ -7,7 +7,7 @@ export interface CloudflareAppClientProps {
   readonly identityProviderNames: string[];
   /** Attributes the client may read: what the JIT Lambda reads and what Cloudflare copies from its ID tokens. */
   readonly readAttributes: readonly string[];
-  /** Attributes the client may write: exactly those the upstream mappings set at federated sign-in. */
+  /** Attributes the client may write (client-attributes.ts: the mapped ones, never an empty list). */
   readonly writeAttributes: readonly string[];
 }
 
@@ -21,6 +21,7 @@ export class CloudflareAppClient extends Construct {
 
   constructor(scope: Construct, id: string, props: CloudflareAppClientProps) {
     super(scope, id);
+    const writeAttributes = [...props.writeAttributes].sort();
     this.client = new CognitoUserPoolClient(this, "client", {
       name: "cloudflare-access",
       userPoolId: props.userPoolId,
@@ -40,8 +41,8 @@ export class CloudflareAppClient extends Construct {
       refreshTokenValidity: 12,
       tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "hours" }],
       // Cognito requires a writable attribute to be readable too.
-      readAttributes: [...new Set([...props.readAttributes, ...props.writeAttributes])].sort(),
-      writeAttributes: [...props.writeAttributes].sort(),
+      readAttributes: [...new Set([...props.readAttributes, ...writeAttributes])].sort(),
+      writeAttributes,
     });
   }
 }

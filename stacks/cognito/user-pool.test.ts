@@ -207,9 +207,10 @@ describe("cognito stack for the example", () => {
       "idc_user_id",
     ]);
     const client = single(cog, "aws_cognito_user_pool_client", "cloudflare-client");
-    // Without upstreams nothing is written at sign-in; an empty list leaves Cognito's default, which never
-    // includes custom attributes (API reference, UserPoolClientType: WriteAttributes).
-    expect(client.write_attributes).toEqual([]);
+    // Without upstreams nothing is written at sign-in, but the list is never empty: no WriteAttributes means
+    // every standard attribute writable (API reference, UserPoolClientType: WriteAttributes), and the aws
+    // provider drops an empty list or fails the apply on it (hashicorp/terraform-provider-aws #28684, #30511).
+    expect(client.write_attributes).toEqual(["zoneinfo"]);
     expect(client.read_attributes).toEqual(
       [
         IDC_USER_ID_ATTRIBUTE,
@@ -218,6 +219,7 @@ describe("cognito stack for the example", () => {
         "email_verified",
         "family_name",
         "given_name",
+        "zoneinfo",
       ].sort(),
     );
   });

@@ -110,13 +110,48 @@ function check(statements: Statement[], context: Context, address: string): Viol
   return violations;
 }
 
+const referencedIds = (value: unknown, type: string): string[] =>
+  [...String(value).matchAll(new RegExp(`\\b${type}\\.([\\w-]+)\\.`, "g"))].map((m) => m[1]);
+
+/**
+ * Roles people assume with the user pool's ID tokens (`cognito.iamFederation`): trusted for
+ * sts:AssumeRoleWithWebIdentity through an IAM OIDC provider whose URL is a Cognito user pool's issuer.
+ */
+function peopleRoles(stack: TerraformJson): Set<string> {
+  const poolProviders = new Set(
+    blocksOf(stack, "resource", "aws_iam_openid_connect_provider")
+      .filter(([, p]) => referencedIds(p.url, "aws_cognito_user_pool").length > 0)
+      .map(([id]) => id),
+  );
+  const documents = new Map(blocksOf(stack, "data", "aws_iam_policy_document"));
+  const roles = new Set<string>();
+  for (const [id, role] of blocksOf(stack, "resource", "aws_iam_role")) {
+    const trusts = referencedIds(role.assume_role_policy, "data\\.aws_iam_policy_document").flatMap((doc) =>
+      list<TerraformJson>(documents.get(doc)?.statement),
+    );
+    const byPoolTokens = (s: TerraformJson) =>
+      strings(s.actions).includes("sts:AssumeRoleWithWebIdentity") &&
+      list<TerraformJson>(s.principals).some(
+        (p) =>
+          p.type === "Federated" &&
+          referencedIds(strings(p.identifiers).join(" "), "aws_iam_openid_connect_provider").some((pid) =>
+            poolProviders.has(pid),
+          ),
+      );
+    if (trusts.length > 0 && trusts.every(byPoolTokens)) roles.add(id);
+  }
+  return roles;
+}
+
 /**
  * IAM policies the app writes for its own roles, keys and resources allow no wildcard actions (`*`,
  * `service:*`, Allow with NotAction), and no Identity Store, IAM, STS, KMS or Secrets Manager action on
  * `Resource: "*"`. Exceptions: Deny statements; X-Ray, which has no resource-level permissions, may use `*`;
  * in a KMS key policy `Resource: "*"` means the key itself, and `kms:*` for the account root is AWS's default
  * key policy. Permission sets' inline policies are what people may do in the member accounts, chosen in the
- * config (identityCenter.permissionSets): they are not checked here.
+ * config (identityCenter.permissionSets), and so are the policies of the roles people assume with the pool's
+ * tokens (cognito.iamFederation.roles): they are not checked here (many read-only actions, such as
+ * kms:ListKeys or iam:ListRoles, exist only on `Resource: "*"`).
  */
 export const iamWildcards: PolicyRule = {
   id: "iam-wildcards",
@@ -133,6 +168,11 @@ export const iamWildcards: PolicyRule = {
     for (const [, p] of blocksOf(stack, "resource", "aws_ssoadmin_permission_set_inline_policy"))
       note(p.inline_policy, "people");
     for (const [, k] of blocksOf(stack, "resource", "aws_kms_key")) note(k.policy, "key-policy");
+    const people = peopleRoles(stack);
+    const forPeople = (block: TerraformJson) =>
+      referencedIds(block.role, "aws_iam_role").some((role) => people.has(role));
+    for (const [, p] of blocksOf(stack, "resource", "aws_iam_role_policy"))
+      if (forPeople(p)) note(p.policy, "people");
 
     const violations: Violation[] = [];
     for (const [id, doc] of blocksOf(stack, "data", "aws_iam_policy_document")) {
@@ -154,7 +194,12 @@ export const iamWildcards: PolicyRule = {
           } catch {
             continue;
           }
-          const context: Context = type === "aws_kms_key" ? "key-policy" : "identity";
+          const context: Context =
+            type === "aws_kms_key"
+              ? "key-policy"
+              : type === "aws_iam_role_policy" && forPeople(block)
+                ? "people"
+                : "identity";
           violations.push(...check(fromJson(policy), context, `${type}.${id}`));
         }
       }

@@ -6,7 +6,9 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -181,6 +183,42 @@ describe("iam-wildcards", () => {
         });
       }),
     ).toBe("");
+  });
+
+  it("passes the policies of roles people assume with the pool's tokens (cognito.iamFederation), like permission sets", () => {
+    // A federation role's inline policy is what people may do, chosen in the config. Many read-only actions
+    // exist only on Resource "*" (Service Authorization Reference: kms:ListKeys, iam:ListRoles have no
+    // resource types), so the bridge's rule for its own roles would refuse a correct config.
+    const inline = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["kms:ListKeys", "iam:ListRoles", "s3:*"], Resource: "*" }],
+    });
+    const federated = (s: TerraformStack, url: string) => {
+      const provider = new IamOpenidConnectProvider(s, "provider", { url, clientIdList: ["client"] });
+      const trust = new DataAwsIamPolicyDocument(s, "trust", {
+        statement: [
+          {
+            actions: ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+            principals: [{ type: "Federated", identifiers: [provider.arn] }],
+          },
+        ],
+      });
+      const role = new IamRole(s, "role", { name: "readers", assumeRolePolicy: trust.json });
+      new IamRolePolicy(s, "inline", { name: "inline", role: role.id, policy: inline });
+    };
+    expect(
+      synthWith((s) => {
+        const pool = new CognitoUserPool(s, "pool", {
+          name: "pool",
+          adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+        });
+        federated(s, `https://${pool.endpoint}`);
+      }),
+    ).toBe("");
+    // The same policy on a role another OIDC provider's tokens assume (e.g. CI) is the app's own: checked.
+    expect(synthWith((s) => federated(s, "https://token.actions.githubusercontent.com"))).toContain(
+      'aws_iam_role_policy.inline statement[0] allows every action of s3 ("s3:*")',
+    );
   });
 
   it("allows kms:* in a key policy to the account root only", () => {
@@ -363,6 +401,25 @@ describe("the shipped stacks pass every rule", () => {
     for (const stack of [bridge.identityCenter, bridge.cognito, bridge.cloudflareAccess]) {
       expect(findViolations(JSON.parse(stack))).toEqual([]);
     }
+  });
+
+  it("a config whose IAM federation role reads what exists only on Resource *", () => {
+    const bridge = synthBridge(
+      configWith((c) => {
+        c.cognito.iamFederation = {
+          roles: [
+            {
+              name: "key-auditors",
+              inlinePolicy: {
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Action: ["kms:ListKeys", "kms:ListAliases"], Resource: "*" }],
+              },
+            },
+          ],
+        };
+      }),
+    );
+    expect(findViolations(JSON.parse(bridge.cognito))).toEqual([]);
   });
 
   it("the bootstrap stack with either encryption", () => {
