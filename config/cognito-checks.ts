@@ -47,6 +47,21 @@ export function cognitoChecks(c: Partial, ctx: z.RefinementCtx): void {
     }
   }
 
+  // IAM federation: the JIT Lambda puts the person's Cognito groups (and groupsAttribute values) into the
+  // `groups` session tag, so a required group must be one of them or no one could ever assume the role.
+  if (provisioning.groupsAttribute === undefined) {
+    list(cognito.iamFederation?.roles).forEach((role, i) =>
+      list(role?.requiredGroups).forEach((group, j) => {
+        if (typeof group === "string" && !groupNames.includes(group)) {
+          issue(
+            ["cognito", "iamFederation", "roles", i, "requiredGroups", j],
+            `expected a group declared in cognito.groups: ${oneOf(groupNames.filter((n) => typeof n === "string") as string[])} (or set cognito.provisioning.groupsAttribute for groups an upstream sends)`,
+          );
+        }
+      }),
+    );
+  }
+
   // Declared custom attributes, by their token name (custom:<name>).
   const declared = list(cognito.customAttributes);
   reportDuplicates(

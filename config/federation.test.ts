@@ -127,6 +127,12 @@ describe("cognito.iamFederation", () => {
       "no ':'",
     ],
     [
+      "a required group no one can be in (not a declared Cognito group, no groupsAttribute)",
+      (c) => (c.cognito.iamFederation = { roles: [role({ requiredGroups: ["typo-admins"] })] }),
+      "cognito.iamFederation.roles[0].requiredGroups[0]",
+      "expected a group declared in cognito.groups",
+    ],
+    [
       "a required group with a wildcard",
       (c) => (c.cognito.iamFederation = { roles: [role({ requiredGroups: ["ops*"] })] }),
       "cognito.iamFederation.roles[0].requiredGroups[0]",

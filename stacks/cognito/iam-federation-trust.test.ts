@@ -23,6 +23,7 @@ const CLIENT_ID = "7federation0client0id00abc";
 function federated(c: BridgeConfigInput): void {
   c.environment = "sim";
   c.cognito.region = "us-west-2";
+  c.cognito.groups = [...(c.cognito.groups ?? []), { name: "readers" }, { name: "auditors" }];
   c.cognito.iamFederation = {
     roles: [
       {

@@ -42,6 +42,8 @@ function federated(c: BridgeConfigInput): void {
     },
   ];
   c.cognito.customAttributes = [{ name: "groups" }];
+  // Okta sends the groups the roles require: the Lambda reads them from custom:groups.
+  c.cognito.provisioning = { ...c.cognito.provisioning, groupsAttribute: "custom:groups" };
   c.cognito.iamFederation = {
     callbackPort: 48123,
     roles: [
