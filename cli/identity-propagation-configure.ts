@@ -8,7 +8,6 @@
  * `application_authentication_method`); the command reads what IdC has (Get…), compares, and puts only what
  * differs, so running it again changes nothing.
  */
-import { parseArgs } from "node:util";
 import {
   GetApplicationAuthenticationMethodCommand,
   GetApplicationGrantCommand,
@@ -24,13 +23,8 @@ import {
   type ApplicationGrant,
   type IamAuthenticationMethod,
 } from "../stacks/identity-propagation/grant";
-import {
-  environmentFromConfig,
-  readStackOutputs,
-  readStackOutputsFile,
-  stackDirectory,
-  UsageError,
-} from "./shared/stack-outputs";
+import { runAsScript, runAsyncCommand } from "./shared/command";
+import { deployedStackOutputs, environmentStack, readStackOutputsFile } from "./shared/stack-outputs";
 
 const USAGE = `Usage: npm run identity-propagation:configure -- [options]
 
@@ -209,63 +203,43 @@ async function configureAuthenticationMethod(
   return current === undefined ? "created" : "updated";
 }
 
-function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
+/** Runs the command; resolves to the process exit code (0 ok, 1 failure, 2 usage error). */
+export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return runAsyncCommand(
+    {
+      name: "identity-propagation:configure",
+      usage: USAGE,
       options: {
         env: { type: "string" },
         outdir: { type: "string", default: "cdktf.out" },
         outputs: { type: "string" },
         "dry-run": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
       },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
-/** Runs the command; resolves to the process exit code (0 ok, 1 failure, 2 usage error). */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  try {
-    const values = parseOptions(argv);
-    if (values.help) {
-      console.log(USAGE);
+      errorDetail: (e) => {
+        const service = e as Error & { $metadata?: unknown };
+        return service.$metadata !== undefined ? ` (IAM Identity Center: ${service.name})` : "";
+      },
+    },
+    argv,
+    async ({ values }) => {
+      const stack = environmentStack(values.env, "identity-propagation", env);
+      const outputs = propagationOutputs(
+        values.outputs !== undefined
+          ? readStackOutputsFile(values.outputs)
+          : deployedStackOutputs(values.outdir, stack, env),
+        stack,
+      );
+      const dryRun = values["dry-run"];
+      const client = new SSOAdminClient({ region: outputs.region });
+      const verb = (c: Change) =>
+        c === "unchanged" ? "already as configured" : dryRun ? `would be ${c}` : c;
+      const grant = await configureGrant(client, outputs, dryRun);
+      console.log(`${JWT_BEARER_GRANT_TYPE} grant of ${outputs.applicationArn}: ${verb(grant)}`);
+      const method = await configureAuthenticationMethod(client, outputs, dryRun);
+      console.log(`IAM authentication method of ${outputs.applicationArn}: ${verb(method)}`);
       return 0;
-    }
-    for (const name of ["env", "outdir", "outputs"] as const) {
-      if (values[name] === "") throw new UsageError(`--${name} must not be empty`);
-    }
-    const stack = `${values.env ?? environmentFromConfig(env)}-identity-propagation`;
-    const outputs = propagationOutputs(
-      values.outputs !== undefined
-        ? readStackOutputsFile(values.outputs)
-        : readStackOutputs(stackDirectory(values.outdir, stack), stack, env),
-      stack,
-    );
-    const dryRun = values["dry-run"];
-    const client = new SSOAdminClient({ region: outputs.region });
-    const verb = (c: Change) => (c === "unchanged" ? "already as configured" : dryRun ? `would be ${c}` : c);
-    const grant = await configureGrant(client, outputs, dryRun);
-    console.log(`${JWT_BEARER_GRANT_TYPE} grant of ${outputs.applicationArn}: ${verb(grant)}`);
-    const method = await configureAuthenticationMethod(client, outputs, dryRun);
-    console.log(`IAM authentication method of ${outputs.applicationArn}: ${verb(method)}`);
-    return 0;
-  } catch (e) {
-    const err = e as Error & { $metadata?: unknown };
-    const service = err.$metadata !== undefined ? ` (IAM Identity Center: ${err.name})` : "";
-    console.error(`identity-propagation:configure: ${err.message}${service}`);
-    if (e instanceof UsageError) {
-      console.error(`\n${USAGE}`);
-      return 2;
-    }
-    return 1;
-  }
+    },
+  );
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
-}
+runAsScript(module, main);

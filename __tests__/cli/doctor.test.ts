@@ -374,13 +374,16 @@ describe("npm run doctor", () => {
     );
   });
 
-  it("refuses an --env that is not the config's environment, and a missing --env (exit 2)", async () => {
+  it("refuses an --env that is not the config's environment (exit 1), and a missing --env (exit 2)", async () => {
     install(world);
     const spy = jest.spyOn(console, "error").mockImplementation(() => undefined);
     try {
-      expect(await main(["--env", "qa"], {}, { config })).toBe(2);
-      expect(spy.mock.calls[0]![0]).toMatch(/--env qa does not match "environment": "prod"/);
+      expect(await main(["--env", "qa"], {}, { config })).toBe(1);
+      expect(spy.mock.calls[0]![0]).toMatch(
+        /^Invalid config .*example\.json \(1 problem\):\n {2}- environment: expected the environment given with --env \(qa\); got "prod"$/,
+      );
       expect(await main([], {}, { config })).toBe(2);
+      expect(spy.mock.calls[1]![0]).toBe("doctor: --env is required");
     } finally {
       spy.mockRestore();
     }
