@@ -21,6 +21,7 @@ import {
 } from "@aws-sdk/client-sso-admin";
 import { mockClient } from "aws-sdk-client-mock";
 import { canonical, main } from "../../cli/identity-propagation-configure";
+import { applicationGrant, iamAuthenticationMethod } from "../../stacks/identity-propagation/grant";
 import { captureConsole, deployedStack, type CapturedConsole } from "../helpers/cli";
 import { describeIfTerraform } from "../helpers/terraform-cli";
 import { tempDir } from "../helpers/temp-dirs";
@@ -41,22 +42,9 @@ const APPLICATION_ARN =
 const TTI_ARN =
   /^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso::\d{12}:trustedTokenIssuer\/(sso)?ins-[a-zA-Z0-9-.]{16}\/tti-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 
-const GRANT = {
-  JwtBearer: { AuthorizedTokenIssuers: [{ TrustedTokenIssuerArn: TTI, AuthorizedAudiences: [CLIENT] }] },
-};
-const POLICY = {
-  Version: "2012-10-17",
-  Statement: [
-    {
-      Sid: "TokenExchangeAccounts",
-      Effect: "Allow",
-      Principal: { AWS: ["444444444444", "555555555555"] },
-      Action: "sso-oauth:CreateTokenWithIAM",
-      Resource: "*",
-    },
-  ],
-};
-const METHOD = { Iam: { ActorPolicy: POLICY } };
+// The stack's outputs, as its own builders make them (their form is asserted in identity-propagation.test.ts).
+const GRANT = applicationGrant(TTI, CLIENT);
+const METHOD = iamAuthenticationMethod(["444444444444", "555555555555"]);
 
 /** The stack's outputs as `terraform output -json` prints them. */
 function outputsFile(overrides: Record<string, unknown> = {}): string {
@@ -233,14 +221,16 @@ describe("identity-propagation:configure", () => {
         AuthorizedTokenIssuers: [{ TrustedTokenIssuerArn: TTI, AuthorizedAudiences: ["old-client"] }],
       },
     });
-    idc.methods.set("IAM", structuredClone(METHOD));
+    idc.methods.set("IAM", structuredClone(METHOD) as unknown as AuthenticationMethod);
     expect(await run("--env", "tip", "--outputs", outputsFile())).toBe(0);
     expect(idc.ssoAdmin.commandCalls(PutApplicationGrantCommand)).toHaveLength(1);
     expect(idc.ssoAdmin.commandCalls(PutApplicationAuthenticationMethodCommand)).toHaveLength(0);
     expect(idc.grants.get(JWT_BEARER)).toEqual(GRANT);
     expect(io.stdout()).toContain("grant of " + APP + ": updated");
 
-    const wider = structuredClone(POLICY);
+    const wider = structuredClone(METHOD.Iam.ActorPolicy) as {
+      Statement: { Principal: { AWS: string[] } }[];
+    };
     wider.Statement[0].Principal.AWS.push("666666666666");
     idc.methods.set("IAM", { Iam: { ActorPolicy: wider } });
     expect(await run("--env", "tip", "--outputs", outputsFile())).toBe(0);
