@@ -141,66 +141,56 @@ function isNotFound(e: unknown): boolean {
 
 type Change = "unchanged" | "created" | "updated";
 
-async function configureGrant(
-  client: SSOAdminClient,
-  o: PropagationOutputs,
+/** Reads a setting, compares it with the desired one, and (unless a dry run) puts it when it differs. */
+async function configure(
+  desired: unknown,
+  get: () => Promise<unknown>,
+  put: () => Promise<unknown>,
   dryRun: boolean,
 ): Promise<Change> {
-  let current: Grant | undefined;
+  let current: unknown;
   try {
-    current = (
-      await client.send(
-        new GetApplicationGrantCommand({
-          ApplicationArn: o.applicationArn,
-          GrantType: JWT_BEARER_GRANT_TYPE,
-        }),
-      )
-    ).Grant;
+    current = await get();
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
-  if (current !== undefined && same(current, o.grant)) return "unchanged";
-  if (!dryRun) {
-    await client.send(
-      new PutApplicationGrantCommand({
-        ApplicationArn: o.applicationArn,
-        GrantType: JWT_BEARER_GRANT_TYPE,
-        Grant: o.grant as unknown as Grant,
-      }),
-    );
-  }
+  if (current !== undefined && same(current, desired)) return "unchanged";
+  if (!dryRun) await put();
   return current === undefined ? "created" : "updated";
 }
 
-async function configureAuthenticationMethod(
+function configureGrant(client: SSOAdminClient, o: PropagationOutputs, dryRun: boolean): Promise<Change> {
+  const application = { ApplicationArn: o.applicationArn, GrantType: JWT_BEARER_GRANT_TYPE } as const;
+  return configure(
+    o.grant,
+    async () => (await client.send(new GetApplicationGrantCommand(application))).Grant,
+    () => client.send(new PutApplicationGrantCommand({ ...application, Grant: o.grant as unknown as Grant })),
+    dryRun,
+  );
+}
+
+function configureAuthenticationMethod(
   client: SSOAdminClient,
   o: PropagationOutputs,
   dryRun: boolean,
 ): Promise<Change> {
-  let current: AuthenticationMethod | undefined;
-  try {
-    current = (
-      await client.send(
-        new GetApplicationAuthenticationMethodCommand({
-          ApplicationArn: o.applicationArn,
-          AuthenticationMethodType: IAM_AUTHENTICATION_METHOD_TYPE,
+  const application = {
+    ApplicationArn: o.applicationArn,
+    AuthenticationMethodType: IAM_AUTHENTICATION_METHOD_TYPE,
+  } as const;
+  return configure(
+    o.authenticationMethod,
+    async () =>
+      (await client.send(new GetApplicationAuthenticationMethodCommand(application))).AuthenticationMethod,
+    () =>
+      client.send(
+        new PutApplicationAuthenticationMethodCommand({
+          ...application,
+          AuthenticationMethod: o.authenticationMethod as unknown as AuthenticationMethod,
         }),
-      )
-    ).AuthenticationMethod;
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
-  if (current !== undefined && same(current, o.authenticationMethod)) return "unchanged";
-  if (!dryRun) {
-    await client.send(
-      new PutApplicationAuthenticationMethodCommand({
-        ApplicationArn: o.applicationArn,
-        AuthenticationMethodType: IAM_AUTHENTICATION_METHOD_TYPE,
-        AuthenticationMethod: o.authenticationMethod as unknown as AuthenticationMethod,
-      }),
-    );
-  }
-  return current === undefined ? "created" : "updated";
+      ),
+    dryRun,
+  );
 }
 
 /** Runs the command; resolves to the process exit code (0 ok, 1 failure, 2 usage error). */
