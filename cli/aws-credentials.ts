@@ -17,7 +17,7 @@ import * as path from "node:path";
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AWS_SESSION_TAGS_CLAIM, SESSION_TAG_KEYS } from "../lambda-src/pre-token-generation/contract";
 import { runAsScript, runAsyncCommand, UsageError } from "./shared/command";
-import { deployedStackOutputs, environmentStack } from "./shared/stack-outputs";
+import { deployedStackOutputs, environmentStack, OUTDIR_OPTION } from "./shared/stack-outputs";
 
 /** The `iam_federation` output of the cognito stack. */
 export const SETTINGS_OUTPUT = "iam_federation";
@@ -459,7 +459,7 @@ export function main(
         role: { type: "string" },
         env: { type: "string" },
         settings: { type: "string" },
-        outdir: { type: "string", default: "cdktf.out" },
+        ...OUTDIR_OPTION,
         duration: { type: "string" },
         timeout: { type: "string", default: String(DEFAULT_TIMEOUT_SECONDS) },
         "no-browser": { type: "boolean", default: false },

@@ -21,7 +21,7 @@ import { LAST_SIGN_IN_ATTRIBUTE, IDC_USER_ID_ATTRIBUTE } from "../lambda-src/pre
 import { CognitoIndex, isBridgeOwned } from "../lambda-src/deprovisioning/leavers";
 import { NAME_ID_TRANSFORM } from "../stacks/cloudflare-access/saml-application";
 import { expectEnvironment, runAsScript, runAsyncCommand } from "./shared/command";
-import { deployedStackOutputs } from "./shared/stack-outputs";
+import { deployedStackOutputs, OUTDIR_OPTION } from "./shared/stack-outputs";
 
 const USAGE = `Usage: npm run doctor -- --env <environment> [options]
 
@@ -532,7 +532,7 @@ export function main(
       usage: USAGE,
       options: {
         env: { type: "string" },
-        outdir: { type: "string", default: "cdktf.out" },
+        ...OUTDIR_OPTION,
       },
       required: ["env"],
     },

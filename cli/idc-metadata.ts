@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runAsScript, runCommand } from "./shared/command";
-import { environmentStack, readStackOutput, stackDirectory } from "./shared/stack-outputs";
+import { environmentStack, OUTDIR_OPTION, readStackOutput, stackDirectory } from "./shared/stack-outputs";
 
 export const METADATA_OUTPUT = "identity_center_idp_metadata_xml";
 
@@ -52,7 +52,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
         out: { type: "string", default: "idc-idp-metadata.xml" },
         environment: { type: "string" },
         stack: { type: "string" },
-        outdir: { type: "string", default: "cdktf.out" },
+        ...OUTDIR_OPTION,
       },
     },
     argv,

@@ -24,7 +24,12 @@ import {
   type IamAuthenticationMethod,
 } from "../stacks/identity-propagation/grant";
 import { runAsScript, runAsyncCommand } from "./shared/command";
-import { deployedStackOutputs, environmentStack, readStackOutputsFile } from "./shared/stack-outputs";
+import {
+  deployedStackOutputs,
+  environmentStack,
+  OUTDIR_OPTION,
+  readStackOutputsFile,
+} from "./shared/stack-outputs";
 
 const USAGE = `Usage: npm run identity-propagation:configure -- [options]
 
@@ -201,7 +206,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Prom
       usage: USAGE,
       options: {
         env: { type: "string" },
-        outdir: { type: "string", default: "cdktf.out" },
+        ...OUTDIR_OPTION,
         outputs: { type: "string" },
         "dry-run": { type: "boolean", default: false },
       },

@@ -8,6 +8,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadConfig, resolveConfigPath } from "../../config";
 
+/** The --outdir option of the commands that read deployed stacks: the cdktf output directory. */
+export const OUTDIR_OPTION = { outdir: { type: "string", default: "cdktf.out" } } as const;
+
 /** The environment name of the config in BRIDGE_CONFIG (default config/example.json). */
 export function environmentFromConfig(env: NodeJS.ProcessEnv): string {
   return loadConfig(resolveConfigPath(env)).environment;
