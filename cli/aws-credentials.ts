@@ -14,10 +14,10 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AWS_SESSION_TAGS_CLAIM, SESSION_TAG_KEYS } from "../lambda-src/pre-token-generation/contract";
-import { environmentFromConfig, readStackOutputs, stackDirectory, UsageError } from "./shared/stack-outputs";
+import { runAsScript, runAsyncCommand, UsageError } from "./shared/command";
+import { deployedStackOutputs, environmentStack, OUTDIR_OPTION } from "./shared/stack-outputs";
 
 /** The `iam_federation` output of the cognito stack. */
 export const SETTINGS_OUTPUT = "iam_federation";
@@ -434,28 +434,6 @@ async function assumeRole(
 
 // ---- Command -----------------------------------------------------------------------------------------------
 
-function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        role: { type: "string" },
-        env: { type: "string" },
-        settings: { type: "string" },
-        outdir: { type: "string", default: "cdktf.out" },
-        duration: { type: "string" },
-        timeout: { type: "string", default: String(DEFAULT_TIMEOUT_SECONDS) },
-        "no-browser": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
 function positiveInteger(name: string, value: string, min: number, max: number): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < min || n > max) {
@@ -467,85 +445,87 @@ function positiveInteger(name: string, value: string, min: number, max: number):
 }
 
 /** Runs the command; resolves to the exit code (0 ok, 1 failure, 2 usage error). */
-export async function main(
+export function main(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
   deps: Dependencies = { openBrowser: (url) => openSystemBrowser(url, env) },
 ): Promise<number> {
   const log = (m: string) => console.error(m);
-  try {
-    const o = parseOptions(argv);
-    if (o.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    if (!o.role) throw new UsageError("--role is required");
-    if (o.settings !== undefined && o.env !== undefined)
-      throw new UsageError("give --env or --settings, not both");
-    const timeout = positiveInteger("timeout", o.timeout, 1, 3600);
+  return runAsyncCommand(
+    {
+      name: "aws-credentials",
+      usage: USAGE,
+      options: {
+        role: { type: "string" },
+        env: { type: "string" },
+        settings: { type: "string" },
+        ...OUTDIR_OPTION,
+        duration: { type: "string" },
+        timeout: { type: "string", default: String(DEFAULT_TIMEOUT_SECONDS) },
+        "no-browser": { type: "boolean", default: false },
+      },
+      required: ["role"],
+    },
+    argv,
+    async ({ values: o }) => {
+      if (o.settings !== undefined && o.env !== undefined)
+        throw new UsageError("give --env or --settings, not both");
+      const timeout = positiveInteger("timeout", o.timeout, 1, 3600);
 
-    let settings: FederationSettings;
-    if (o.settings !== undefined) {
-      settings = readSettingsFile(o.settings);
-    } else {
-      const stack = `${o.env ?? environmentFromConfig(env)}-cognito`;
-      const outputs = readStackOutputs(stackDirectory(o.outdir, stack), stack, env);
-      if (outputs[SETTINGS_OUTPUT] === undefined) {
-        throw new CommandError(
-          `stack ${stack} has no ${SETTINGS_OUTPUT} output: is cognito.iamFederation configured and deployed?`,
-        );
-      }
-      settings = parseSettings(outputs[SETTINGS_OUTPUT], `output ${SETTINGS_OUTPUT} of ${stack}`);
-    }
-    const role = settings.roles[o.role];
-    if (!role) {
-      throw new CommandError(
-        `unknown role ${JSON.stringify(o.role)}: expected one of ${Object.keys(settings.roles).join(", ")}`,
-      );
-    }
-    const duration =
-      o.duration === undefined
-        ? role.maxSessionDuration
-        : positiveInteger("duration", o.duration, 900, role.maxSessionDuration);
-
-    const cache = cacheFile(env, settings);
-    let tokens: TokenResponse | undefined;
-    const refreshToken = readRefreshToken(cache, log);
-    if (refreshToken !== undefined) {
-      try {
-        tokens = await tokenRequest(settings, { grant_type: "refresh_token", refresh_token: refreshToken });
-        tokens = { ...tokens, refresh_token: tokens.refresh_token ?? refreshToken };
-      } catch (e) {
-        if (!(e instanceof TokenEndpointError) || e.error !== "invalid_grant") throw e;
-        fs.rmSync(cache, { force: true });
-        if (o["no-browser"]) {
+      let settings: FederationSettings;
+      if (o.settings !== undefined) {
+        settings = readSettingsFile(o.settings);
+      } else {
+        const stack = environmentStack(o.env, "cognito", env);
+        const outputs = deployedStackOutputs(o.outdir, stack, env);
+        if (outputs[SETTINGS_OUTPUT] === undefined) {
           throw new CommandError(
-            `the cached sign-in has expired or was revoked (${e.message}), and --no-browser is set: run without --no-browser to sign in again`,
+            `stack ${stack} has no ${SETTINGS_OUTPUT} output: is cognito.iamFederation configured and deployed?`,
           );
         }
-        log("The cached sign-in has expired or was revoked: signing in again in the browser.");
+        settings = parseSettings(outputs[SETTINGS_OUTPUT], `output ${SETTINGS_OUTPUT} of ${stack}`);
       }
-    } else if (o["no-browser"]) {
-      throw new CommandError(
-        "no cached sign-in, and --no-browser is set: run without --no-browser to sign in",
-      );
-    }
-    tokens ??= await browserSignIn(settings, timeout, deps, log);
-    if (tokens.refresh_token !== undefined) writeRefreshToken(cache, tokens.refresh_token);
+      const role = settings.roles[o.role];
+      if (!role) {
+        throw new CommandError(
+          `unknown role ${JSON.stringify(o.role)}: expected one of ${Object.keys(settings.roles).join(", ")}`,
+        );
+      }
+      const duration =
+        o.duration === undefined
+          ? role.maxSessionDuration
+          : positiveInteger("duration", o.duration, 900, role.maxSessionDuration);
 
-    const credentials = await assumeRole(settings, o.role, tokens.id_token, duration, env);
-    console.log(JSON.stringify(credentials));
-    return 0;
-  } catch (e) {
-    console.error(`aws-credentials: ${(e as Error).message}`);
-    if (e instanceof UsageError) {
-      console.error(`\n${USAGE}`);
-      return 2;
-    }
-    return 1;
-  }
+      const cache = cacheFile(env, settings);
+      let tokens: TokenResponse | undefined;
+      const refreshToken = readRefreshToken(cache, log);
+      if (refreshToken !== undefined) {
+        try {
+          tokens = await tokenRequest(settings, { grant_type: "refresh_token", refresh_token: refreshToken });
+          tokens = { ...tokens, refresh_token: tokens.refresh_token ?? refreshToken };
+        } catch (e) {
+          if (!(e instanceof TokenEndpointError) || e.error !== "invalid_grant") throw e;
+          fs.rmSync(cache, { force: true });
+          if (o["no-browser"]) {
+            throw new CommandError(
+              `the cached sign-in has expired or was revoked (${e.message}), and --no-browser is set: run without --no-browser to sign in again`,
+            );
+          }
+          log("The cached sign-in has expired or was revoked: signing in again in the browser.");
+        }
+      } else if (o["no-browser"]) {
+        throw new CommandError(
+          "no cached sign-in, and --no-browser is set: run without --no-browser to sign in",
+        );
+      }
+      tokens ??= await browserSignIn(settings, timeout, deps, log);
+      if (tokens.refresh_token !== undefined) writeRefreshToken(cache, tokens.refresh_token);
+
+      const credentials = await assumeRole(settings, o.role, tokens.id_token, duration, env);
+      console.log(JSON.stringify(credentials));
+      return 0;
+    },
+  );
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
-}
+runAsScript(module, main);

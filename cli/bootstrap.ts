@@ -11,13 +11,13 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { App } from "cdktf";
-import { ConfigError, loadConfig } from "../config";
+import { ConfigError, displayPath, loadConfig } from "../config";
 import { bootstrapSettings, type BootstrapSettings } from "../config/bootstrap";
 import { BootstrapStack, ciRoleNames } from "../stacks/bootstrap";
 import { applyPolicyChecks } from "../stacks/policy-checks";
-import { readStackOutputs, UsageError } from "./shared/stack-outputs";
+import { expectEnvironment, runAsScript, runCommand, UsageError } from "./shared/command";
+import { readStackOutputs } from "./shared/stack-outputs";
 
 const PROJECT_ROOT = path.join(__dirname, "..");
 
@@ -34,26 +34,6 @@ Options:
   --synth-only     synthesize only (into --outdir), no Terraform
   --outdir DIR     output directory (default: cdktf.out.bootstrap)
   -h, --help       show this help`;
-
-function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        env: { type: "string" },
-        config: { type: "string" },
-        plan: { type: "boolean", default: false },
-        "synth-only": { type: "boolean", default: false },
-        outdir: { type: "string", default: "cdktf.out.bootstrap" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
 
 /** Synthesizes the bootstrap stack alone into `outdir`; returns its name and working directory. */
 export function synthBootstrap(
@@ -101,54 +81,46 @@ Keep terraform-state/${env}-bootstrap.tfstate (the bootstrap's own state) somewh
 
 /** Runs the command; returns the process exit code (0 ok, 1 failure, 2 usage error). */
 export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
-  try {
-    const values = parseOptions(argv);
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    if (values.env === undefined || values.env === "") throw new UsageError("--env is required");
-    if (values.plan && values["synth-only"])
-      throw new UsageError("--plan and --synth-only exclude each other");
-    const file = path.resolve(
-      values.config ?? (env.BRIDGE_CONFIG || path.join("config", `${values.env}.json`)),
-    );
-    const source = path.relative(process.cwd(), file) || file;
-    const config = loadConfig(file);
-    if (config.environment !== values.env) {
-      throw new ConfigError(source, [
-        {
-          path: "environment",
-          message: `expected the environment given with --env (${values.env})`,
-          value: JSON.stringify(config.environment),
-        },
-      ]);
-    }
-    const settings = bootstrapSettings(config);
-    if (Array.isArray(settings)) throw new ConfigError(source, settings);
+  return runCommand(
+    {
+      name: "bootstrap",
+      usage: USAGE,
+      options: {
+        env: { type: "string" },
+        config: { type: "string" },
+        plan: { type: "boolean", default: false },
+        "synth-only": { type: "boolean", default: false },
+        outdir: { type: "string", default: "cdktf.out.bootstrap" },
+      },
+      required: ["env"],
+    },
+    argv,
+    ({ values }) => {
+      const environment = values.env;
+      if (values.plan && values["synth-only"])
+        throw new UsageError("--plan and --synth-only exclude each other");
+      const file = path.resolve(
+        values.config ?? (env.BRIDGE_CONFIG || path.join("config", `${environment}.json`)),
+      );
+      const config = loadConfig(file);
+      expectEnvironment(config, environment, file);
+      const settings = bootstrapSettings(config);
+      if (Array.isArray(settings)) throw new ConfigError(displayPath(file), settings);
 
-    const { stack, stackDir } = synthBootstrap(settings, path.resolve(values.outdir));
-    console.log(`Synthesized ${stack} into ${path.relative(process.cwd(), stackDir)}`);
-    if (values["synth-only"]) return 0;
-    fs.mkdirSync(path.join(PROJECT_ROOT, "terraform-state"), { recursive: true });
-    terraform(stackDir, ["init", "-input=false"], env);
-    if (values.plan) {
-      terraform(stackDir, ["plan"], env);
+      const { stack, stackDir } = synthBootstrap(settings, path.resolve(values.outdir));
+      console.log(`Synthesized ${stack} into ${path.relative(process.cwd(), stackDir)}`);
+      if (values["synth-only"]) return 0;
+      fs.mkdirSync(path.join(PROJECT_ROOT, "terraform-state"), { recursive: true });
+      terraform(stackDir, ["init", "-input=false"], env);
+      if (values.plan) {
+        terraform(stackDir, ["plan"], env);
+        return 0;
+      }
+      terraform(stackDir, ["apply"], env);
+      console.log(`\n${nextSteps(settings, readStackOutputs(stackDir, stack, env))}`);
       return 0;
-    }
-    terraform(stackDir, ["apply"], env);
-    console.log(`\n${nextSteps(settings, readStackOutputs(stackDir, stack, env))}`);
-    return 0;
-  } catch (e) {
-    console.error(e instanceof ConfigError ? e.message : `bootstrap: ${(e as Error).message}`);
-    if (e instanceof UsageError) {
-      console.error(`\n${USAGE}`);
-      return 2;
-    }
-    return 1;
-  }
+    },
+  );
 }
 
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
-}
+runAsScript(module, main);

@@ -16,12 +16,12 @@ import {
   ListUsersCommand as ListCognitoUsersCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { IdentitystoreClient, ListUsersCommand, type User } from "@aws-sdk/client-identitystore";
-import { parseArgs } from "node:util";
 import { loadConfig, resolveConfigPath, type BridgeConfig } from "../config";
 import { LAST_SIGN_IN_ATTRIBUTE, IDC_USER_ID_ATTRIBUTE } from "../lambda-src/pre-token-generation/contract";
 import { CognitoIndex, isBridgeOwned } from "../lambda-src/deprovisioning/leavers";
 import { NAME_ID_TRANSFORM } from "../stacks/cloudflare-access/saml-application";
-import { readStackOutputs, stackDirectory, UsageError } from "./shared/stack-outputs";
+import { expectEnvironment, runAsScript, runAsyncCommand } from "./shared/command";
+import { deployedStackOutputs, OUTDIR_OPTION } from "./shared/stack-outputs";
 
 const USAGE = `Usage: npm run doctor -- --env <environment> [options]
 
@@ -520,75 +520,49 @@ export function formatResults(results: readonly CheckResult[]): string {
     .join("\n");
 }
 
-function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        env: { type: "string" },
-        outdir: { type: "string", default: "cdktf.out" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
 /** Runs the command; resolves to the exit code (0 all ✔, 1 any ✘ or a failure, 2 usage error). */
-export async function main(
+export function main(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<DoctorDependencies> = {},
 ): Promise<number> {
-  try {
-    const values = parseOptions(argv);
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    if (!values.env) throw new UsageError("--env is required");
-    const config = overrides.config ?? loadConfig(resolveConfigPath(env));
-    if (config.environment !== values.env) {
-      throw new UsageError(
-        `--env ${values.env} does not match "environment": "${config.environment}" of the config in BRIDGE_CONFIG (${resolveConfigPath(env)}); point BRIDGE_CONFIG at that environment's config`,
-      );
-    }
-    const outdir = values.outdir;
-    const results = await runDoctor({
-      config,
-      readOutputs: (stack) => readStackOutputs(stackDirectory(outdir, stack), stack, env),
-      identityStore: new IdentitystoreClient({ region: config.identityCenter.region }),
-      cognito: new CognitoIdentityProviderClient({ region: config.cognito.region }),
-      cloudwatch: new CloudWatchClient({ region: config.cognito.region }),
-      cloudflare: {
-        baseUrl: env.CLOUDFLARE_API_BASE_URL || CLOUDFLARE_API_BASE_URL,
-        token: env.CLOUDFLARE_API_TOKEN,
+  return runAsyncCommand(
+    {
+      name: "doctor",
+      usage: USAGE,
+      options: {
+        env: { type: "string" },
+        ...OUTDIR_OPTION,
       },
-      ...overrides,
-    });
-    console.log(formatResults(results));
-    const failed = results.filter((r) => !r.ok).length;
-    console.log(
-      failed === 0
-        ? `\nAll ${results.length} checks passed.`
-        : `\n${failed} of ${results.length} checks failed.`,
-    );
-    return failed === 0 ? 0 : 1;
-  } catch (e) {
-    console.error(`doctor: ${(e as Error).message}`);
-    if (e instanceof UsageError) {
-      console.error(`\n${USAGE}`);
-      return 2;
-    }
-    return 1;
-  }
+      required: ["env"],
+    },
+    argv,
+    async ({ values }) => {
+      const config = overrides.config ?? loadConfig(resolveConfigPath(env));
+      expectEnvironment(config, values.env, resolveConfigPath(env));
+      const outdir = values.outdir;
+      const results = await runDoctor({
+        config,
+        readOutputs: (stack) => deployedStackOutputs(outdir, stack, env),
+        identityStore: new IdentitystoreClient({ region: config.identityCenter.region }),
+        cognito: new CognitoIdentityProviderClient({ region: config.cognito.region }),
+        cloudwatch: new CloudWatchClient({ region: config.cognito.region }),
+        cloudflare: {
+          baseUrl: env.CLOUDFLARE_API_BASE_URL || CLOUDFLARE_API_BASE_URL,
+          token: env.CLOUDFLARE_API_TOKEN,
+        },
+        ...overrides,
+      });
+      console.log(formatResults(results));
+      const failed = results.filter((r) => !r.ok).length;
+      console.log(
+        failed === 0
+          ? `\nAll ${results.length} checks passed.`
+          : `\n${failed} of ${results.length} checks failed.`,
+      );
+      return failed === 0 ? 0 : 1;
+    },
+  );
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+runAsScript(module, main);

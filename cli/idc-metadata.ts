@@ -9,8 +9,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { environmentFromConfig, readStackOutput, stackDirectory, UsageError } from "./shared/stack-outputs";
+import { runAsScript, runCommand } from "./shared/command";
+import { environmentStack, OUTDIR_OPTION, readStackOutput, stackDirectory } from "./shared/stack-outputs";
 
 export const METADATA_OUTPUT = "identity_center_idp_metadata_xml";
 
@@ -42,65 +42,41 @@ Provisioning stays "Manual" (no SCIM): the bridge's Lambda creates each person i
 on their first sign-in (just in time) and keeps their mapped group memberships in step.`;
 }
 
-function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
+/** Runs the command; returns the process exit code (0 ok, 1 failure, 2 usage error). */
+export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
+  return runCommand(
+    {
+      name: "idc-metadata",
+      usage: USAGE,
       options: {
         out: { type: "string", default: "idc-idp-metadata.xml" },
         environment: { type: "string" },
         stack: { type: "string" },
-        outdir: { type: "string", default: "cdktf.out" },
-        help: { type: "boolean", short: "h", default: false },
+        ...OUTDIR_OPTION,
       },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
+    },
+    argv,
+    ({ values }) => {
+      const stack = values.stack ?? environmentStack(values.environment, "cloudflare-access", env);
+      const stackDir = stackDirectory(values.outdir, stack);
+      const xml = readStackOutput(stackDir, stack, METADATA_OUTPUT, env);
+      if (xml.trim() === "") {
+        throw new Error(
+          `output ${METADATA_OUTPUT} of stack ${stack} is empty: deploy the stack (npx cdktf deploy ${stack}) first`,
+        );
+      }
+      if (!xml.includes("EntityDescriptor")) {
+        throw new Error(
+          `output ${METADATA_OUTPUT} of stack ${stack} is not SAML metadata:\n${xml.slice(0, 200)}`,
+        );
+      }
 
-/** Runs the command; returns the process exit code (0 ok, 1 failure, 2 usage error). */
-export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
-  try {
-    const values = parseOptions(argv);
-    if (values.help) {
-      console.log(USAGE);
+      const file = path.resolve(values.out);
+      fs.writeFileSync(file, xml.endsWith("\n") ? xml : `${xml}\n`);
+      console.log(nextSteps(file));
       return 0;
-    }
-    for (const name of ["out", "environment", "stack", "outdir"] as const) {
-      if (values[name] === "") throw new UsageError(`--${name} must not be empty`);
-    }
-
-    const stack = values.stack ?? `${values.environment ?? environmentFromConfig(env)}-cloudflare-access`;
-    const stackDir = stackDirectory(values.outdir, stack);
-    const xml = readStackOutput(stackDir, stack, METADATA_OUTPUT, env);
-    if (xml.trim() === "") {
-      throw new Error(
-        `output ${METADATA_OUTPUT} of stack ${stack} is empty: deploy the stack (npx cdktf deploy ${stack}) first`,
-      );
-    }
-    if (!xml.includes("EntityDescriptor")) {
-      throw new Error(
-        `output ${METADATA_OUTPUT} of stack ${stack} is not SAML metadata:\n${xml.slice(0, 200)}`,
-      );
-    }
-
-    const file = path.resolve(values.out);
-    fs.writeFileSync(file, xml.endsWith("\n") ? xml : `${xml}\n`);
-    console.log(nextSteps(file));
-    return 0;
-  } catch (e) {
-    console.error(`idc-metadata: ${(e as Error).message}`);
-    if (e instanceof UsageError) {
-      console.error(`\n${USAGE}`);
-      return 2;
-    }
-    return 1;
-  }
+    },
+  );
 }
 
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
-}
+runAsScript(module, main);

@@ -8,7 +8,6 @@
  * `application_authentication_method`); the command reads what IdC has (Get…), compares, and puts only what
  * differs, so running it again changes nothing.
  */
-import { parseArgs } from "node:util";
 import {
   GetApplicationAuthenticationMethodCommand,
   GetApplicationGrantCommand,
@@ -24,12 +23,12 @@ import {
   type ApplicationGrant,
   type IamAuthenticationMethod,
 } from "../stacks/identity-propagation/grant";
+import { runAsScript, runAsyncCommand } from "./shared/command";
 import {
-  environmentFromConfig,
-  readStackOutputs,
+  deployedStackOutputs,
+  environmentStack,
+  OUTDIR_OPTION,
   readStackOutputsFile,
-  stackDirectory,
-  UsageError,
 } from "./shared/stack-outputs";
 
 const USAGE = `Usage: npm run identity-propagation:configure -- [options]
@@ -147,125 +146,95 @@ function isNotFound(e: unknown): boolean {
 
 type Change = "unchanged" | "created" | "updated";
 
-async function configureGrant(
+/** Reads a setting, compares it with the desired one, and (unless a dry run) puts it when it differs. */
+async function configure(
+  desired: unknown,
+  get: () => Promise<unknown>,
+  put: () => Promise<unknown>,
+  dryRun: boolean,
+): Promise<Change> {
+  let current: unknown;
+  try {
+    current = await get();
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  if (current !== undefined && same(current, desired)) return "unchanged";
+  if (!dryRun) await put();
+  return current === undefined ? "created" : "updated";
+}
+
+function configureGrant(client: SSOAdminClient, o: PropagationOutputs, dryRun: boolean): Promise<Change> {
+  const application = { ApplicationArn: o.applicationArn, GrantType: JWT_BEARER_GRANT_TYPE } as const;
+  return configure(
+    o.grant,
+    async () => (await client.send(new GetApplicationGrantCommand(application))).Grant,
+    () => client.send(new PutApplicationGrantCommand({ ...application, Grant: o.grant as unknown as Grant })),
+    dryRun,
+  );
+}
+
+function configureAuthenticationMethod(
   client: SSOAdminClient,
   o: PropagationOutputs,
   dryRun: boolean,
 ): Promise<Change> {
-  let current: Grant | undefined;
-  try {
-    current = (
-      await client.send(
-        new GetApplicationGrantCommand({
-          ApplicationArn: o.applicationArn,
-          GrantType: JWT_BEARER_GRANT_TYPE,
+  const application = {
+    ApplicationArn: o.applicationArn,
+    AuthenticationMethodType: IAM_AUTHENTICATION_METHOD_TYPE,
+  } as const;
+  return configure(
+    o.authenticationMethod,
+    async () =>
+      (await client.send(new GetApplicationAuthenticationMethodCommand(application))).AuthenticationMethod,
+    () =>
+      client.send(
+        new PutApplicationAuthenticationMethodCommand({
+          ...application,
+          AuthenticationMethod: o.authenticationMethod as unknown as AuthenticationMethod,
         }),
-      )
-    ).Grant;
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
-  if (current !== undefined && same(current, o.grant)) return "unchanged";
-  if (!dryRun) {
-    await client.send(
-      new PutApplicationGrantCommand({
-        ApplicationArn: o.applicationArn,
-        GrantType: JWT_BEARER_GRANT_TYPE,
-        Grant: o.grant as unknown as Grant,
-      }),
-    );
-  }
-  return current === undefined ? "created" : "updated";
-}
-
-async function configureAuthenticationMethod(
-  client: SSOAdminClient,
-  o: PropagationOutputs,
-  dryRun: boolean,
-): Promise<Change> {
-  let current: AuthenticationMethod | undefined;
-  try {
-    current = (
-      await client.send(
-        new GetApplicationAuthenticationMethodCommand({
-          ApplicationArn: o.applicationArn,
-          AuthenticationMethodType: IAM_AUTHENTICATION_METHOD_TYPE,
-        }),
-      )
-    ).AuthenticationMethod;
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
-  if (current !== undefined && same(current, o.authenticationMethod)) return "unchanged";
-  if (!dryRun) {
-    await client.send(
-      new PutApplicationAuthenticationMethodCommand({
-        ApplicationArn: o.applicationArn,
-        AuthenticationMethodType: IAM_AUTHENTICATION_METHOD_TYPE,
-        AuthenticationMethod: o.authenticationMethod as unknown as AuthenticationMethod,
-      }),
-    );
-  }
-  return current === undefined ? "created" : "updated";
-}
-
-function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        env: { type: "string" },
-        outdir: { type: "string", default: "cdktf.out" },
-        outputs: { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+      ),
+    dryRun,
+  );
 }
 
 /** Runs the command; resolves to the process exit code (0 ok, 1 failure, 2 usage error). */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  try {
-    const values = parseOptions(argv);
-    if (values.help) {
-      console.log(USAGE);
+export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return runAsyncCommand(
+    {
+      name: "identity-propagation:configure",
+      usage: USAGE,
+      options: {
+        env: { type: "string" },
+        ...OUTDIR_OPTION,
+        outputs: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+      },
+      errorDetail: (e) => {
+        const service = e as Error & { $metadata?: unknown };
+        return service.$metadata !== undefined ? ` (IAM Identity Center: ${service.name})` : "";
+      },
+    },
+    argv,
+    async ({ values }) => {
+      const stack = environmentStack(values.env, "identity-propagation", env);
+      const outputs = propagationOutputs(
+        values.outputs !== undefined
+          ? readStackOutputsFile(values.outputs)
+          : deployedStackOutputs(values.outdir, stack, env),
+        stack,
+      );
+      const dryRun = values["dry-run"];
+      const client = new SSOAdminClient({ region: outputs.region });
+      const verb = (c: Change) =>
+        c === "unchanged" ? "already as configured" : dryRun ? `would be ${c}` : c;
+      const grant = await configureGrant(client, outputs, dryRun);
+      console.log(`${JWT_BEARER_GRANT_TYPE} grant of ${outputs.applicationArn}: ${verb(grant)}`);
+      const method = await configureAuthenticationMethod(client, outputs, dryRun);
+      console.log(`IAM authentication method of ${outputs.applicationArn}: ${verb(method)}`);
       return 0;
-    }
-    for (const name of ["env", "outdir", "outputs"] as const) {
-      if (values[name] === "") throw new UsageError(`--${name} must not be empty`);
-    }
-    const stack = `${values.env ?? environmentFromConfig(env)}-identity-propagation`;
-    const outputs = propagationOutputs(
-      values.outputs !== undefined
-        ? readStackOutputsFile(values.outputs)
-        : readStackOutputs(stackDirectory(values.outdir, stack), stack, env),
-      stack,
-    );
-    const dryRun = values["dry-run"];
-    const client = new SSOAdminClient({ region: outputs.region });
-    const verb = (c: Change) => (c === "unchanged" ? "already as configured" : dryRun ? `would be ${c}` : c);
-    const grant = await configureGrant(client, outputs, dryRun);
-    console.log(`${JWT_BEARER_GRANT_TYPE} grant of ${outputs.applicationArn}: ${verb(grant)}`);
-    const method = await configureAuthenticationMethod(client, outputs, dryRun);
-    console.log(`IAM authentication method of ${outputs.applicationArn}: ${verb(method)}`);
-    return 0;
-  } catch (e) {
-    const err = e as Error & { $metadata?: unknown };
-    const service = err.$metadata !== undefined ? ` (IAM Identity Center: ${err.name})` : "";
-    console.error(`identity-propagation:configure: ${err.message}${service}`);
-    if (e instanceof UsageError) {
-      console.error(`\n${USAGE}`);
-      return 2;
-    }
-    return 1;
-  }
+    },
+  );
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
-}
+runAsScript(module, main);

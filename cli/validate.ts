@@ -6,8 +6,8 @@
  * FILE defaults to BRIDGE_CONFIG, else config/example.json. Only the config modules load here (zod, no cdktf,
  * no provider bindings), so it answers in about a second: CI and `npm run synth` run it first.
  */
-import { parseArgs } from "node:util";
-import { ConfigError, configWarnings, displayPath, loadConfig, resolveConfigPath } from "../config";
+import { configWarnings, displayPath, loadConfig, resolveConfigPath } from "../config";
+import { runAsScript, runCommand, UsageError } from "./shared/command";
 
 const USAGE = `Usage: npm run validate -- [--quiet] [FILE]
 
@@ -20,50 +20,33 @@ Options:
 
 /** Runs the command; returns the process exit code (0 valid, 1 invalid, 2 usage error). */
 export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
-  let values: { quiet: boolean; help: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        quiet: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    }));
-    if (positionals.length > 1) throw new Error("expected at most one config file");
-  } catch (e) {
-    console.error(`validate: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const file = positionals[0] ?? resolveConfigPath(env);
-  try {
-    const config = loadConfig(file);
-    if (!values.quiet) {
-      for (const warning of configWarnings(config)) console.error(`Warning: ${warning}`);
-      const stacks = [
-        "identity-center",
-        "cognito",
-        "cloudflare-access",
-        ...(config.identityCenter.trustedTokenIssuer ? ["identity-propagation"] : []),
-      ].map((s) => `${config.environment}-${s}`);
-      console.log(
-        `✔ ${displayPath(file)} is valid: environment ${config.environment}, stacks ${stacks.join(", ")}`,
-      );
-    }
-    return 0;
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    console.error(e.message);
-    return 1;
-  }
+  return runCommand(
+    {
+      name: "validate",
+      usage: USAGE,
+      options: { quiet: { type: "boolean", default: false } },
+      positionals: true,
+    },
+    argv,
+    ({ values, positionals }) => {
+      if (positionals.length > 1) throw new UsageError("expected at most one config file");
+      const file = positionals[0] ?? resolveConfigPath(env);
+      const config = loadConfig(file);
+      if (!values.quiet) {
+        for (const warning of configWarnings(config)) console.error(`Warning: ${warning}`);
+        const stacks = [
+          "identity-center",
+          "cognito",
+          "cloudflare-access",
+          ...(config.identityCenter.trustedTokenIssuer ? ["identity-propagation"] : []),
+        ].map((s) => `${config.environment}-${s}`);
+        console.log(
+          `✔ ${displayPath(file)} is valid: environment ${config.environment}, stacks ${stacks.join(", ")}`,
+        );
+      }
+      return 0;
+    },
+  );
 }
 
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
-}
+runAsScript(module, main);

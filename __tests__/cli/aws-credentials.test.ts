@@ -11,7 +11,8 @@ import * as path from "node:path";
 import { cacheFile, main, parseSettings, type Dependencies } from "../../cli/aws-credentials";
 import { FakeHostedUi } from "../helpers/fake-hosted-ui";
 import { FakeSts } from "../helpers/fake-sts";
-import { applyOffline, describeIfTerraform } from "../helpers/terraform-cli";
+import { captureConsole, deployedStack, type CapturedConsole } from "../helpers/cli";
+import { describeIfTerraform } from "../helpers/terraform-cli";
 import { tempDir } from "../helpers/temp-dirs";
 
 const ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Test1234";
@@ -40,8 +41,7 @@ let sts: FakeSts;
 let settingsFile: string;
 let settings: Record<string, unknown>;
 let env: NodeJS.ProcessEnv;
-let stdout: string;
-let stderr: string;
+let io: CapturedConsole;
 let visits: string[];
 
 /** A browser that signs in at once: it follows the hosted UI's redirect to the command's callback. */
@@ -102,10 +102,7 @@ beforeEach(() => {
   hostedUi.log.length = 0;
   sts.requests.length = 0;
   visits = [];
-  stdout = "";
-  stderr = "";
-  jest.spyOn(console, "log").mockImplementation((...a: unknown[]) => void (stdout += `${a.join(" ")}\n`));
-  jest.spyOn(console, "error").mockImplementation((...a: unknown[]) => void (stderr += `${a.join(" ")}\n`));
+  io = captureConsole();
 });
 
 afterEach(() => jest.restoreAllMocks());
@@ -113,7 +110,7 @@ afterEach(() => jest.restoreAllMocks());
 const run = (deps: Dependencies, ...args: string[]) => main(["--settings", settingsFile, ...args], env, deps);
 
 /** stdout must be exactly one credential_process document (AWS CLI: "Sourcing credentials with an external process"). */
-function credentials(): Record<string, unknown> {
+function credentials(stdout = io.stdout()): Record<string, unknown> {
   const lines = stdout.trim().split("\n");
   expect(lines).toHaveLength(1);
   const doc = JSON.parse(lines[0]);
@@ -159,7 +156,7 @@ describe("aws-credentials", () => {
       RoleSessionName: "ada@initech.example",
       DurationSeconds: "14400",
     });
-    expect(stderr).toContain("Opening the sign-in page in your browser");
+    expect(io.stderr()).toContain("Opening the sign-in page in your browser");
   });
 
   it("caches the refresh token readable only by the user and skips the browser next time", async () => {
@@ -170,7 +167,7 @@ describe("aws-credentials", () => {
     expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
     expect(fs.readdirSync(path.dirname(file))).toEqual([path.basename(file)]);
 
-    stdout = "";
+    io.log.length = 0;
     hostedUi.log.length = 0;
     expect(await run(browser, "--role", "bridge-ops", "--duration", "900")).toBe(0);
     credentials();
@@ -191,10 +188,10 @@ describe("aws-credentials", () => {
     expect(await run(browser, "--role", "bridge-ops")).toBe(0);
     const firstCache = fs.readFileSync(cacheFile(env, parseSettings(settings, "test")), "utf8");
     hostedUi.revokeRefreshTokens();
-    stdout = "";
+    io.log.length = 0;
     expect(await run(browser, "--role", "bridge-ops")).toBe(0);
     credentials();
-    expect(stderr).toContain(
+    expect(io.stderr()).toContain(
       "The cached sign-in has expired or was revoked: signing in again in the browser.",
     );
     expect(visits).toHaveLength(2);
@@ -204,20 +201,20 @@ describe("aws-credentials", () => {
   it("with --no-browser, says that the cached sign-in expired instead of opening a browser", async () => {
     expect(await run(browser, "--role", "bridge-ops")).toBe(0);
     hostedUi.revokeRefreshTokens();
-    stdout = "";
+    io.log.length = 0;
     expect(await run(browser, "--role", "bridge-ops", "--no-browser")).toBe(1);
-    expect(stderr).toContain(
+    expect(io.stderr()).toContain(
       "the cached sign-in has expired or was revoked (invalid_grant: Refresh Token has expired)",
     );
-    expect(stderr).toContain("run without --no-browser to sign in again");
+    expect(io.stderr()).toContain("run without --no-browser to sign in again");
     expect(visits).toHaveLength(1);
-    expect(stdout).toBe("");
+    expect(io.stdout()).toBe("");
   });
 
   it("gives up with a clear error when the browser is closed before signing in", async () => {
     expect(await run(closedBrowser, "--role", "bridge-ops", "--timeout", "1")).toBe(1);
-    expect(stderr).toContain("no sign-in within 1 s: was the browser closed?");
-    expect(stdout).toBe("");
+    expect(io.stderr()).toContain("no sign-in within 1 s: was the browser closed?");
+    expect(io.stdout()).toBe("");
     expect(fs.existsSync(path.join(env.XDG_CACHE_HOME!, "idc-oidc-bridge"))).toBe(false);
     // The port is free again for the next attempt.
     expect(await run(browser, "--role", "bridge-ops")).toBe(0);
@@ -226,12 +223,12 @@ describe("aws-credentials", () => {
   it("reports a cancelled sign-in", async () => {
     hostedUi.person = undefined;
     expect(await run(browser, "--role", "bridge-ops")).toBe(1);
-    expect(stderr).toContain("sign-in failed: access_denied: cancelled");
+    expect(io.stderr()).toContain("sign-in failed: access_denied: cancelled");
   });
 
   it("names the roles there are when asked for another one, before any sign-in", async () => {
     expect(await run(browser, "--role", "bridge-admin")).toBe(1);
-    expect(stderr).toContain('unknown role "bridge-admin": expected one of bridge-readonly, bridge-ops');
+    expect(io.stderr()).toContain('unknown role "bridge-admin": expected one of bridge-readonly, bridge-ops');
     expect(visits).toEqual([]);
     expect(sts.requests).toEqual([]);
   });
@@ -239,20 +236,20 @@ describe("aws-credentials", () => {
   it("explains STS's refusal with the role's required groups and the groups the sign-in carries", async () => {
     hostedUi.person = { sub: "sub-bob", email: "bob@initech.example", groups: ["developers"] };
     expect(await run(browser, "--role", "bridge-readonly")).toBe(1);
-    expect(stderr).toContain(
+    expect(io.stderr()).toContain(
       `STS refused role bridge-readonly (${READONLY}): Not authorized to perform sts:AssumeRoleWithWebIdentity.`,
     );
-    expect(stderr).toContain("It requires one of the groups readers; your sign-in carries developers.");
-    expect(stdout).toBe("");
+    expect(io.stderr()).toContain("It requires one of the groups readers; your sign-in carries developers.");
+    expect(io.stdout()).toBe("");
   });
 
   it("rejects a session longer than the role allows, and bad settings naming the field", async () => {
     expect(await run(browser, "--role", "bridge-ops", "--duration", "7200")).toBe(2);
-    expect(stderr).toContain("--duration: expected an integer from 900 to 3600");
+    expect(io.stderr()).toContain("--duration: expected an integer from 900 to 3600");
     const bad = path.join(tempDir("aws-credentials-bad-"), "bad.json");
     fs.writeFileSync(bad, JSON.stringify({ ...settings, domain_url: "http://login.initech.example" }));
     expect(await main(["--settings", bad, "--role", "bridge-ops"], env, browser)).toBe(1);
-    expect(stderr).toContain(
+    expect(io.stderr()).toContain(
       `${bad}: domain_url: expected the hosted domain's https:// base URL; got "http://login.initech.example"`,
     );
   });
@@ -262,7 +259,9 @@ describe("aws-credentials", () => {
     const file = cacheFile(env, parseSettings(settings, "test"));
     fs.chmodSync(file, 0o644);
     expect(await run(browser, "--role", "bridge-ops")).toBe(0);
-    expect(stderr).toContain(`ignoring ${file}: it must belong to you and be readable by you only (0600)`);
+    expect(io.stderr()).toContain(
+      `ignoring ${file}: it must belong to you and be readable by you only (0600)`,
+    );
     expect(visits).toHaveLength(2);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
@@ -276,33 +275,20 @@ describe("aws-credentials", () => {
       { cwd: PROJECT_ROOT, env, encoding: "utf8", timeout: 60_000 },
     );
     expect(child.stderr).not.toContain("aws-credentials:");
-    stdout = child.stdout;
-    credentials();
+    credentials(child.stdout);
   });
 });
 
 describeIfTerraform("aws-credentials reading the cognito stack's output", () => {
   it("finds the iam_federation output of <env>-cognito", async () => {
     const outdir = tempDir("aws-credentials-out-");
-    const dir = path.join(outdir, "stacks", "fed-cognito");
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(
-      path.join(dir, "cdk.tf.json"),
-      JSON.stringify({ output: { iam_federation: { value: settings } } }),
-    );
-    applyOffline(dir);
+    deployedStack(outdir, "fed-cognito", { iam_federation: settings });
     expect(await main(["--env", "fed", "--outdir", outdir, "--role", "bridge-ops"], env, browser)).toBe(0);
     credentials();
 
-    const other = path.join(outdir, "stacks", "plain-cognito");
-    fs.mkdirSync(other, { recursive: true });
-    fs.writeFileSync(
-      path.join(other, "cdk.tf.json"),
-      JSON.stringify({ output: { user_pool_id: { value: "x" } } }),
-    );
-    applyOffline(other);
+    deployedStack(outdir, "plain-cognito", { user_pool_id: "x" });
     expect(await main(["--env", "plain", "--outdir", outdir, "--role", "bridge-ops"], env, browser)).toBe(1);
-    expect(stderr).toContain(
+    expect(io.stderr()).toContain(
       "stack plain-cognito has no iam_federation output: is cognito.iamFederation configured and deployed?",
     );
   });

@@ -17,6 +17,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { main, type DoctorDependencies } from "../../cli/doctor";
 import { parseConfig } from "../../config";
+import { captureConsole } from "../helpers/cli";
 import { exampleInput } from "../helpers/stacks";
 import { BRIDGE_USER_TYPE, IDC_USER_ID_ATTRIBUTE } from "../../lambda-src/pre-token-generation/contract";
 
@@ -208,10 +209,7 @@ beforeEach(() => {
 
 async function doctor(w: World, env: Record<string, string> = { CLOUDFLARE_API_TOKEN: TOKEN }) {
   install(w);
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, "log").mockImplementation((m: string) => void out.push(m));
-  const error = jest.spyOn(console, "error").mockImplementation((m: string) => void err.push(m));
+  const io = captureConsole();
   try {
     const overrides: Partial<DoctorDependencies> = {
       config,
@@ -225,10 +223,9 @@ async function doctor(w: World, env: Record<string, string> = { CLOUDFLARE_API_T
       cloudwatch: new CloudWatchClient({ region: "eu-west-1" }),
     };
     const code = await main(["--env", "prod"], { ...env, CLOUDFLARE_API_BASE_URL: cloudflareUrl }, overrides);
-    return { code, output: out.join("\n"), errors: err.join("\n") };
+    return { code, output: io.log.join("\n"), errors: io.error.join("\n") };
   } finally {
-    log.mockRestore();
-    error.mockRestore();
+    io.restore();
   }
 }
 
@@ -374,15 +371,18 @@ describe("npm run doctor", () => {
     );
   });
 
-  it("refuses an --env that is not the config's environment, and a missing --env (exit 2)", async () => {
+  it("refuses an --env that is not the config's environment (exit 1), and a missing --env (exit 2)", async () => {
     install(world);
-    const spy = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    const io = captureConsole();
     try {
-      expect(await main(["--env", "qa"], {}, { config })).toBe(2);
-      expect(spy.mock.calls[0]![0]).toMatch(/--env qa does not match "environment": "prod"/);
+      expect(await main(["--env", "qa"], {}, { config })).toBe(1);
+      expect(io.error[0]).toMatch(
+        /^Invalid config .*example\.json \(1 problem\):\n {2}- environment: expected the environment given with --env \(qa\); got "prod"$/,
+      );
       expect(await main([], {}, { config })).toBe(2);
+      expect(io.error[1]).toBe("doctor: --env is required");
     } finally {
-      spy.mockRestore();
+      io.restore();
     }
   });
 });

@@ -21,7 +21,9 @@ import {
 } from "@aws-sdk/client-sso-admin";
 import { mockClient } from "aws-sdk-client-mock";
 import { canonical, main } from "../../cli/identity-propagation-configure";
-import { applyOffline, describeIfTerraform } from "../helpers/terraform-cli";
+import { applicationGrant, iamAuthenticationMethod } from "../../stacks/identity-propagation/grant";
+import { captureConsole, deployedStack, type CapturedConsole } from "../helpers/cli";
+import { describeIfTerraform } from "../helpers/terraform-cli";
 import { tempDir } from "../helpers/temp-dirs";
 
 const APP = "arn:aws:sso::999999999999:application/ssoins-1234567890abcdef/apl-1234567890abcdef";
@@ -40,22 +42,9 @@ const APPLICATION_ARN =
 const TTI_ARN =
   /^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso::\d{12}:trustedTokenIssuer\/(sso)?ins-[a-zA-Z0-9-.]{16}\/tti-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 
-const GRANT = {
-  JwtBearer: { AuthorizedTokenIssuers: [{ TrustedTokenIssuerArn: TTI, AuthorizedAudiences: [CLIENT] }] },
-};
-const POLICY = {
-  Version: "2012-10-17",
-  Statement: [
-    {
-      Sid: "TokenExchangeAccounts",
-      Effect: "Allow",
-      Principal: { AWS: ["444444444444", "555555555555"] },
-      Action: "sso-oauth:CreateTokenWithIAM",
-      Resource: "*",
-    },
-  ],
-};
-const METHOD = { Iam: { ActorPolicy: POLICY } };
+// The stack's outputs, as its own builders make them (their form is asserted in identity-propagation.test.ts).
+const GRANT = applicationGrant(TTI, CLIENT);
+const METHOD = iamAuthenticationMethod(["444444444444", "555555555555"]);
 
 /** The stack's outputs as `terraform output -json` prints them. */
 function outputsFile(overrides: Record<string, unknown> = {}): string {
@@ -161,15 +150,11 @@ class FakeIdentityCenter {
 }
 
 let idc: FakeIdentityCenter;
-let logged: string;
-let errors: string;
+let io: CapturedConsole;
 
 beforeEach(() => {
   idc = new FakeIdentityCenter();
-  logged = "";
-  errors = "";
-  jest.spyOn(console, "log").mockImplementation((...a: unknown[]) => void (logged += `${a.join(" ")}\n`));
-  jest.spyOn(console, "error").mockImplementation((...a: unknown[]) => void (errors += `${a.join(" ")}\n`));
+  io = captureConsole();
 });
 
 afterEach(() => {
@@ -193,8 +178,8 @@ describe("identity-propagation:configure", () => {
       AuthenticationMethod: METHOD,
     });
     expect(idc.regions).toEqual(["us-east-1"]);
-    expect(logged).toContain(`${JWT_BEARER} grant of ${APP}: created`);
-    expect(logged).toContain(`IAM authentication method of ${APP}: created`);
+    expect(io.stdout()).toContain(`${JWT_BEARER} grant of ${APP}: created`);
+    expect(io.stdout()).toContain(`IAM authentication method of ${APP}: created`);
   });
 
   it("changes nothing when run again", async () => {
@@ -203,7 +188,7 @@ describe("identity-propagation:configure", () => {
     expect(idc.puts()).toBe(2);
     expect(await run("--outputs", file, "--env", "tip")).toBe(0);
     expect(idc.puts()).toBe(2);
-    expect(logged.match(/already as configured/g)).toHaveLength(2);
+    expect(io.stdout().match(/already as configured/g)).toHaveLength(2);
   });
 
   it("treats IdC's equivalent spellings as equal: key order, one value or a list, account id or :root ARN", async () => {
@@ -236,14 +221,16 @@ describe("identity-propagation:configure", () => {
         AuthorizedTokenIssuers: [{ TrustedTokenIssuerArn: TTI, AuthorizedAudiences: ["old-client"] }],
       },
     });
-    idc.methods.set("IAM", structuredClone(METHOD));
+    idc.methods.set("IAM", structuredClone(METHOD) as unknown as AuthenticationMethod);
     expect(await run("--env", "tip", "--outputs", outputsFile())).toBe(0);
     expect(idc.ssoAdmin.commandCalls(PutApplicationGrantCommand)).toHaveLength(1);
     expect(idc.ssoAdmin.commandCalls(PutApplicationAuthenticationMethodCommand)).toHaveLength(0);
     expect(idc.grants.get(JWT_BEARER)).toEqual(GRANT);
-    expect(logged).toContain("grant of " + APP + ": updated");
+    expect(io.stdout()).toContain("grant of " + APP + ": updated");
 
-    const wider = structuredClone(POLICY);
+    const wider = structuredClone(METHOD.Iam.ActorPolicy) as {
+      Statement: { Principal: { AWS: string[] } }[];
+    };
     wider.Statement[0].Principal.AWS.push("666666666666");
     idc.methods.set("IAM", { Iam: { ActorPolicy: wider } });
     expect(await run("--env", "tip", "--outputs", outputsFile())).toBe(0);
@@ -253,7 +240,7 @@ describe("identity-propagation:configure", () => {
   it("--dry-run reports and writes nothing", async () => {
     expect(await run("--env", "tip", "--outputs", outputsFile(), "--dry-run")).toBe(0);
     expect(idc.puts()).toBe(0);
-    expect(logged).toContain("grant of " + APP + ": would be created");
+    expect(io.stdout()).toContain("grant of " + APP + ": would be created");
   });
 
   it("names the output when the stack's outputs are not what it expects", async () => {
@@ -265,7 +252,7 @@ describe("identity-propagation:configure", () => {
         outputsFile({ application_arn: "arn:aws:sso::1:application/x" }),
       ),
     ).toBe(1);
-    expect(errors).toContain(
+    expect(io.stderr()).toContain(
       "output application_arn of stack tip-identity-propagation: expected an IAM Identity Center application ARN",
     );
     expect(
@@ -276,7 +263,7 @@ describe("identity-propagation:configure", () => {
         outputsFile({ application_grant: { JwtBearer: { AuthorizedTokenIssuers: [] } } }),
       ),
     ).toBe(1);
-    expect(errors).toContain(
+    expect(io.stderr()).toContain(
       "output application_grant of stack tip-identity-propagation: expected a JwtBearer grant",
     );
     expect(idc.ssoAdmin.calls()).toHaveLength(0);
@@ -287,14 +274,14 @@ describe("identity-propagation:configure", () => {
       .on(PutApplicationGrantCommand)
       .rejects(new AccessDeniedException({ message: "not allowed: sso:PutApplicationGrant", $metadata: {} }));
     expect(await run("--env", "tip", "--outputs", outputsFile())).toBe(1);
-    expect(errors).toContain(
+    expect(io.stderr()).toContain(
       "not allowed: sso:PutApplicationGrant (IAM Identity Center: AccessDeniedException)",
     );
   });
 
   it("rejects unknown options with the usage", async () => {
     expect(await run("--environment", "tip")).toBe(2);
-    expect(errors).toContain("Usage: npm run identity-propagation:configure");
+    expect(io.stderr()).toContain("Usage: npm run identity-propagation:configure");
   });
 });
 
@@ -312,16 +299,12 @@ describe("canonical form", () => {
 describeIfTerraform("identity-propagation:configure reading the deployed stack's state", () => {
   it("reads <env>-identity-propagation's outputs with terraform output", async () => {
     const outdir = tempDir("tip-cdktf-out-");
-    const dir = path.join(outdir, "stacks", "tfstate-identity-propagation");
-    fs.mkdirSync(dir, { recursive: true });
-    const output = {
-      region: { value: "us-east-1" },
-      application_arn: { value: APP },
-      application_grant: { value: GRANT },
-      application_authentication_method: { value: METHOD },
-    };
-    fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify({ output }));
-    applyOffline(dir);
+    deployedStack(outdir, "tfstate-identity-propagation", {
+      region: "us-east-1",
+      application_arn: APP,
+      application_grant: GRANT,
+      application_authentication_method: METHOD,
+    });
     expect(await run("--env", "tfstate", "--outdir", outdir)).toBe(0);
     expect(idc.grants.get(JWT_BEARER)).toEqual(GRANT);
     expect(idc.methods.get("IAM")).toEqual(METHOD);

@@ -8,12 +8,21 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadConfig, resolveConfigPath } from "../../config";
 
-/** A wrong or missing command-line argument: the command prints its usage and exits 2. */
-export class UsageError extends Error {}
+/** The --outdir option of the commands that read deployed stacks: the cdktf output directory. */
+export const OUTDIR_OPTION = { outdir: { type: "string", default: "cdktf.out" } } as const;
 
 /** The environment name of the config in BRIDGE_CONFIG (default config/example.json). */
 export function environmentFromConfig(env: NodeJS.ProcessEnv): string {
   return loadConfig(resolveConfigPath(env)).environment;
+}
+
+/** The stack `<environment>-<kind>` of the environment given, else of the config's (BRIDGE_CONFIG). */
+export function environmentStack(
+  environment: string | undefined,
+  kind: string,
+  env: NodeJS.ProcessEnv,
+): string {
+  return `${environment ?? environmentFromConfig(env)}-${kind}`;
 }
 
 /** The synthesized directory of a stack, which must exist (`npm run synth` and deploy first). */
@@ -75,6 +84,15 @@ export function readStackOutputs(
     { value: unknown }
   >;
   return Object.fromEntries(Object.entries(parsed).map(([name, output]) => [name, output.value]));
+}
+
+/** All outputs of a stack synthesized into `outdir` and deployed from there. */
+export function deployedStackOutputs(
+  outdir: string,
+  stack: string,
+  env: NodeJS.ProcessEnv,
+): Record<string, unknown> {
+  return readStackOutputs(stackDirectory(outdir, stack), stack, env);
 }
 
 /** Outputs saved with `terraform output -json > FILE` (name → `{ value }`), as name → value. */

@@ -15,6 +15,7 @@ import {
   type NamedPolicy,
   type Substitution,
 } from "../../__tests__/helpers/iam-simulator";
+import { captureConsole } from "../../__tests__/helpers/cli";
 import { configWith, exampleInput, json, type TerraformJson } from "../../__tests__/helpers/stacks";
 import { tempDir } from "../../__tests__/helpers/temp-dirs";
 
@@ -353,16 +354,12 @@ describe("npm run bootstrap", () => {
     const dir = tempDir("bridge-bootstrap-cli-");
     const file = path.join(dir, "prod.json");
     writeFileSync(file, JSON.stringify(config ?? exampleInput()));
-    const errors: string[] = [];
-    const logs: string[] = [];
-    const spyError = jest.spyOn(console, "error").mockImplementation((m) => void errors.push(String(m)));
-    const spyLog = jest.spyOn(console, "log").mockImplementation((m) => void logs.push(String(m)));
+    const io = captureConsole();
     try {
       const code = main([...args, "--config", file, "--outdir", path.join(dir, "out")], env);
-      return { code, errors: errors.join("\n"), logs: logs.join("\n"), outdir: path.join(dir, "out") };
+      return { code, errors: io.error.join("\n"), logs: io.log.join("\n"), outdir: path.join(dir, "out") };
     } finally {
-      spyError.mockRestore();
-      spyLog.mockRestore();
+      io.restore();
     }
   }
 
