@@ -224,3 +224,37 @@ describe("synth.sh", () => {
     });
   });
 });
+
+describe("protect-plan.sh", () => {
+  const planWith = (content: string) => {
+    const dir = tempDir("protect-plan-");
+    writeFileSync(path.join(dir, "tfplan"), content);
+    writeFileSync(path.join(dir, "plan.txt"), "redacted plan");
+    return dir;
+  };
+
+  it("keeps the binary plan only encrypted with PLAN_ARTIFACT_PASSPHRASE, and openssl gets it back", () => {
+    const dir = planWith("client_secret = s3cr3t-value");
+    const result = bash(script("protect-plan.sh"), [dir], { PLAN_ARTIFACT_PASSPHRASE: "correct horse" });
+    expect(result.status).toBe(0);
+    expect(existsSync(path.join(dir, "tfplan"))).toBe(false);
+    const encrypted = readFileSync(path.join(dir, "tfplan.enc"));
+    expect(encrypted.toString("latin1")).not.toContain("s3cr3t-value");
+    const decrypted = spawnSync(
+      "openssl",
+      ["enc", "-d", "-aes-256-cbc", "-pbkdf2", "-in", path.join(dir, "tfplan.enc"), "-pass", "env:P"],
+      { env: { ...process.env, P: "correct horse" }, encoding: "utf8" },
+    );
+    expect(decrypted.stdout).toBe("client_secret = s3cr3t-value");
+  });
+
+  it("drops the binary plan without a passphrase, keeping the redacted text", () => {
+    const dir = planWith("client_secret = s3cr3t-value");
+    const result = bash(script("protect-plan.sh"), [dir], { PLAN_ARTIFACT_PASSPHRASE: "" });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("PLAN_ARTIFACT_PASSPHRASE is not set");
+    expect(existsSync(path.join(dir, "tfplan"))).toBe(false);
+    expect(existsSync(path.join(dir, "tfplan.enc"))).toBe(false);
+    expect(readFileSync(path.join(dir, "plan.txt"), "utf8")).toBe("redacted plan");
+  });
+});

@@ -179,7 +179,17 @@ describe("plan.yml", () => {
     });
     const [artifact] = uses(plan, "actions/upload-artifact");
     expect(artifact.with?.name).toBe("plan-${{ matrix.stack }}");
-    expect(String(artifact.with?.path)).toContain("${{ env.STACK_DIR }}/tfplan");
+    // Never the binary plan in the clear: it holds the secrets Terraform read (scripts/ci/protect-plan.sh).
+    expect(String(artifact.with?.path).split("\n").filter(Boolean)).toEqual([
+      "${{ env.STACK_DIR }}/tfplan.enc",
+      "${{ env.STACK_DIR }}/plan.txt",
+    ]);
+    const steps = plan.steps ?? [];
+    const protect = steps.findIndex((s) => String(s.run ?? "").includes("scripts/ci/protect-plan.sh"));
+    expect(protect).toBeGreaterThan(-1);
+    expect(protect).toBeLessThan(
+      steps.findIndex((s) => String(s.uses ?? "").startsWith("actions/upload-artifact")),
+    );
     expect(plan.env?.CLOUDFLARE_API_TOKEN).toBe("${{ secrets.CLOUDFLARE_API_TOKEN }}");
     expect(uses(plan, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"]).toBe(
       "${{ vars.AWS_PLAN_ROLE_ARN }}",
