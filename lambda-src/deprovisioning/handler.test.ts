@@ -15,8 +15,8 @@ import { CognitoDirectory, createCognitoClient } from "./cognito";
 import { loadConfig } from "./config";
 import { ENV_VARS, METRIC_NAMES, RECONCILE_EVENT, type DeprovisionMode, type MetricName } from "./contract";
 import { createHandler } from "./handler";
-import { createIdentityStoreClient, DeprovisioningIdentityStore } from "./identity-store";
-import { Pacer } from "./pacer";
+import type { PacingOptions } from "../shared/pacing";
+import { BACKGROUND_PACING, createIdentityStoreClient, DeprovisioningIdentityStore } from "./identity-store";
 
 const TODAY = "2030-06-30";
 const credentials = async () => ({ accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "secret" });
@@ -53,7 +53,12 @@ interface Recorded {
 }
 
 function setup(
-  settings: { mode?: DeprovisionMode; maxPerRun?: number; inactiveDays?: number; intervalMs?: number } = {},
+  settings: {
+    mode?: DeprovisionMode;
+    maxPerRun?: number;
+    inactiveDays?: number;
+    pacing?: PacingOptions | false;
+  } = {},
 ) {
   const config = loadConfig({
     [ENV_VARS.identityStoreId]: store.identityStoreId,
@@ -70,15 +75,14 @@ function setup(
     (message: string, attributes?: LogAttributes): void => {
       recorded.logs.push({ level, message, attributes });
     };
-  const pacer = new Pacer(settings.intervalMs ?? 0);
+  const pacing = settings.pacing ?? false;
   const handler = createHandler({
     config,
     identityStore: new DeprovisioningIdentityStore(
-      createIdentityStoreClient(store.region, credentials),
+      createIdentityStoreClient(store.region, { credentials, pacing }),
       store.identityStoreId,
-      pacer,
     ),
-    cognito: new CognitoDirectory(createCognitoClient(pool.region), pool.userPoolId, pacer),
+    cognito: new CognitoDirectory(createCognitoClient(pool.region, pacing), pool.userPoolId),
     log: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
     metrics: {
       add: (name, value) => recorded.metrics.set(name, (recorded.metrics.get(name) ?? 0) + value),
@@ -403,7 +407,7 @@ describe("scale and failures", () => {
   it("paces each Identity Store API under its 20 requests/s quota (the server enforces it)", async () => {
     store.usersPageSize = 4;
     for (let i = 0; i < 120; i += 1) person(`user${i}@acme.example`, { groups: [] });
-    const { handler } = setup({ intervalMs: 60 });
+    const { handler } = setup({ pacing: BACKGROUND_PACING });
     await handler(RECONCILE_EVENT);
     expect(store.callsOf("ListUsers").length).toBeGreaterThanOrEqual(30);
     expect(store.calls.filter((c) => c.outcome === "ThrottlingException")).toEqual([]);

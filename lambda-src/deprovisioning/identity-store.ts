@@ -8,10 +8,15 @@ import {
   ListUsersCommand,
   type User,
 } from "@aws-sdk/client-identitystore";
-import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { createRequestHandler, type HttpTimeouts } from "../shared/identity-store-client";
-import { BoundedRetryStrategy, type RetryOptions } from "../shared/retry-strategy";
-import type { Pacer } from "./pacer";
+import type { STSClient } from "@aws-sdk/client-sts";
+import { AssumedRoleCredentials, sessionNameFor } from "../shared/assumed-role-credentials";
+import {
+  createIdentityStoreClient as createSharedIdentityStoreClient,
+  type ClientOptions,
+  type HttpTimeouts,
+} from "../shared/identity-store-client";
+import type { PacingOptions } from "../shared/pacing";
+import type { RetryOptions } from "../shared/retry-strategy";
 
 /** What the deprovisioner needs to know about an IdC user. */
 export interface IdcUser {
@@ -38,17 +43,40 @@ export const BACKGROUND_RETRIES: RetryOptions = {
   maxDelayMs: 5000,
 };
 
-/** The shared client settings, with these timeouts and retries, and credentials for cross-account mode. */
+/**
+ * ~16 calls a second per operation, one at a time: under Identity Store's ~20 per API
+ * (https://docs.aws.amazon.com/singlesignon/latest/userguide/limits.html), with room for the JIT Lambda.
+ * A run that pages through every user would otherwise burst past that and spend its time in retries.
+ */
+export const BACKGROUND_PACING: PacingOptions = { ratePerSecond: 1000 / 60, burst: 1 };
+
+/** AssumeRole may take this long (retries included): a background run has minutes, not a sign-in's 5 s. */
+export const BACKGROUND_ASSUME_ROLE_TIMEOUT_MS = 30_000;
+
+/** The shared Identity Store client with the background timeouts, retries and pacing. */
 export function createIdentityStoreClient(
   region: string,
-  credentials?: AwsCredentialIdentityProvider,
+  options: Pick<ClientOptions, "credentials" | "pacing"> = {},
 ): IdentitystoreClient {
-  return new IdentitystoreClient({
-    region,
-    credentials,
-    maxAttempts: BACKGROUND_RETRIES.maxAttempts,
-    retryStrategy: new BoundedRetryStrategy(BACKGROUND_RETRIES),
-    requestHandler: createRequestHandler(BACKGROUND_TIMEOUTS),
+  return createSharedIdentityStoreClient(region, {
+    timeouts: BACKGROUND_TIMEOUTS,
+    retry: BACKGROUND_RETRIES,
+    pacing: options.pacing ?? BACKGROUND_PACING,
+    credentials: options.credentials,
+  });
+}
+
+/** Cross-account mode: the IdC account's Identity Store role, assumed once per container (shared cache). */
+export function assumedRoleCredentials(
+  sts: STSClient,
+  roleArn: string,
+  serviceName: string,
+): AssumedRoleCredentials {
+  return new AssumedRoleCredentials({
+    sts,
+    roleArn,
+    sessionName: sessionNameFor(serviceName),
+    timeoutMs: BACKGROUND_ASSUME_ROLE_TIMEOUT_MS,
   });
 }
 
@@ -67,16 +95,14 @@ function toIdcUser(user: User): IdcUser | undefined {
   return { userId: user.UserId, userName: user.UserName, userType: user.UserType };
 }
 
-/** The Identity Store calls of the deprovisioner, paced per operation and bounded by the run's signal. */
+/** The Identity Store calls of the deprovisioner (the client paces them), bounded by the run's signal. */
 export class DeprovisioningIdentityStore {
   constructor(
     private readonly client: IdentitystoreClient,
     private readonly identityStoreId: string,
-    private readonly pacer: Pacer,
   ) {}
 
-  private async send<T>(operation: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
-    await this.pacer.wait(operation, signal);
+  private async send<T>(_operation: string, _signal: AbortSignal, call: () => Promise<T>): Promise<T> {
     return call();
   }
 

@@ -10,16 +10,18 @@ import {
   powertoolsLog,
   powertoolsMetrics,
 } from "../shared/observability";
-import { assumeRoleCredentials } from "./assume-role";
+import { createStsClient } from "../shared/assumed-role-credentials";
 import { CognitoDirectory, createCognitoClient } from "./cognito";
 import { loadConfig, type Config } from "./config";
 import { DEFAULT_SERVICE_NAME, ENV_VARS, METRIC_UNITS } from "./contract";
 import { createHandler, type RunSummary } from "./handler";
-import { createIdentityStoreClient, DeprovisioningIdentityStore } from "./identity-store";
-import { Pacer } from "./pacer";
-
-/** ~16 calls a second per operation: under Identity Store's ~20 per API, with room for the JIT Lambda. */
-const CALL_INTERVAL_MS = 60;
+import {
+  assumedRoleCredentials,
+  BACKGROUND_RETRIES,
+  BACKGROUND_TIMEOUTS,
+  createIdentityStoreClient,
+  DeprovisioningIdentityStore,
+} from "./identity-store";
 
 const logger = createLogger(process.env[ENV_VARS.serviceName] || DEFAULT_SERVICE_NAME);
 
@@ -32,20 +34,26 @@ try {
 }
 
 const tracer = createTracer(config.serviceName);
-const pacer = new Pacer(CALL_INTERVAL_MS);
-const credentials =
+// Cross-account mode: every Identity Store call uses the IdC account's role, assumed once per container.
+const roleCredentials =
   config.identityStoreRoleArn === undefined
     ? undefined
-    : assumeRoleCredentials(config.identityStoreRoleArn, config.identityStoreRegion, config.serviceName);
+    : assumedRoleCredentials(
+        tracer.captureAWSv3Client(
+          createStsClient({ timeouts: BACKGROUND_TIMEOUTS, retry: BACKGROUND_RETRIES }),
+        ),
+        config.identityStoreRoleArn,
+        config.serviceName,
+      );
 const identityStoreClient = tracer.captureAWSv3Client(
-  createIdentityStoreClient(config.identityStoreRegion, credentials),
+  createIdentityStoreClient(config.identityStoreRegion, { credentials: roleCredentials?.provider }),
 );
 const cognitoClient = tracer.captureAWSv3Client(createCognitoClient(config.userPoolRegion));
 
 const handle = createHandler({
   config,
-  identityStore: new DeprovisioningIdentityStore(identityStoreClient, config.identityStoreId, pacer),
-  cognito: new CognitoDirectory(cognitoClient, config.userPoolId, pacer),
+  identityStore: new DeprovisioningIdentityStore(identityStoreClient, config.identityStoreId),
+  cognito: new CognitoDirectory(cognitoClient, config.userPoolId),
   log: powertoolsLog(logger),
   metrics: powertoolsMetrics(createMetrics(config.metricsNamespace, config.serviceName), METRIC_UNITS),
 });
