@@ -81,8 +81,3 @@ export class UserChangedConcurrentlyError extends Error {
     super(`IdC user ${userId} disappeared while it was being updated`);
   }
 }
-
-/** A response lacks a field the API always returns. */
-export class UnexpectedResponseError extends Error {
-  override readonly name = "UnexpectedResponseError";
-}
