@@ -1,5 +1,5 @@
 import { loadConfig } from "./config";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../shared/env";
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from "./metric-names";
 
 const valid = { IDENTITY_STORE_ID: "d-1234567890", IDENTITY_STORE_REGION: "eu-west-1" };

@@ -4,11 +4,6 @@
  * so those messages say why, in plain words, and never include internals.
  */
 
-/** Invalid environment configuration; thrown at cold start. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
-
 /** The event does not have the shape of a Cognito Pre Token Generation V2 event. */
 export class InvalidEventError extends Error {
   override readonly name = "InvalidEventError";
