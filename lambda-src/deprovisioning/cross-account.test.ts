@@ -5,10 +5,14 @@
  */
 import { IdentityStoreTestServer } from "../../__tests__/lambda/identity-store-server";
 import { StsTestServer } from "../../__tests__/lambda/sts-server";
-import { AssumeRoleFailedError, createStsClient } from "../shared/assumed-role-credentials";
+import {
+  AssumeRoleFailedError,
+  createStsClient,
+  crossAccountCredentials,
+} from "../shared/assumed-role-credentials";
 import { errorKind } from "../shared/error-kind";
 import {
-  assumedRoleCredentials,
+  BACKGROUND_ASSUME_ROLE_TIMEOUT_MS,
   BACKGROUND_RETRIES,
   BACKGROUND_TIMEOUTS,
   createIdentityStoreClient,
@@ -42,8 +46,12 @@ afterEach(async () => {
 });
 
 function wire(roleArn = ROLE) {
+  // As index.ts wires it.
   const stsClient = createStsClient({ timeouts: BACKGROUND_TIMEOUTS, retry: BACKGROUND_RETRIES });
-  const credentials = assumedRoleCredentials(stsClient, roleArn, "stage idc/deprovisioning");
+  const credentials = crossAccountCredentials(roleArn, "stage idc/deprovisioning", {
+    sts: () => stsClient,
+    timeoutMs: BACKGROUND_ASSUME_ROLE_TIMEOUT_MS,
+  })!;
   const client = createIdentityStoreClient(store.region, {
     credentials: credentials.provider,
     pacing: false,

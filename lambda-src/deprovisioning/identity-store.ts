@@ -4,8 +4,6 @@ import {
   ListUsersCommand,
   type User,
 } from "@aws-sdk/client-identitystore";
-import type { STSClient } from "@aws-sdk/client-sts";
-import { AssumedRoleCredentials, sessionNameFor } from "../shared/assumed-role-credentials";
 import {
   createIdentityStoreClient as createSharedIdentityStoreClient,
   type ClientOptions,
@@ -55,20 +53,6 @@ export function createIdentityStoreClient(
     retry: BACKGROUND_RETRIES,
     pacing: options.pacing ?? BACKGROUND_PACING,
     credentials: options.credentials,
-  });
-}
-
-/** Cross-account mode: the IdC account's Identity Store role, assumed once per container (shared cache). */
-export function assumedRoleCredentials(
-  sts: STSClient,
-  roleArn: string,
-  serviceName: string,
-): AssumedRoleCredentials {
-  return new AssumedRoleCredentials({
-    sts,
-    roleArn,
-    sessionName: sessionNameFor(serviceName),
-    timeoutMs: BACKGROUND_ASSUME_ROLE_TIMEOUT_MS,
   });
 }
 

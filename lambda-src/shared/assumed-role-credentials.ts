@@ -151,3 +151,21 @@ export class AssumedRoleCredentials {
     }
   }
 }
+
+/**
+ * Cross-account mode: the credentials of `roleArn` (the IdC account's Identity Store role) for every
+ * Identity Store call, assumed once per container; undefined without a role (same account).
+ */
+export function crossAccountCredentials(
+  roleArn: string | undefined,
+  serviceName: string,
+  options: { readonly sts: () => STSClient; readonly timeoutMs?: number },
+): AssumedRoleCredentials | undefined {
+  if (roleArn === undefined) return undefined;
+  return new AssumedRoleCredentials({
+    sts: options.sts(),
+    roleArn,
+    sessionName: sessionNameFor(serviceName),
+    timeoutMs: options.timeoutMs,
+  });
+}
