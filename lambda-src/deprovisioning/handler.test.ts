@@ -3,7 +3,7 @@
  * (real SDK clients over HTTP): who is a leaver, what each mode changes, the circuit breaker, the event
  * path, pagination, throttling and reruns.
  */
-import { CognitoTestServer } from "../../__tests__/helpers/cognito-server";
+import { CognitoTestServer } from "../../__tests__/lambda/cognito-server";
 import { IdentityStoreTestServer } from "../../__tests__/lambda/identity-store-server";
 import {
   BRIDGE_USER_TYPE,
@@ -30,7 +30,7 @@ const savedEnv = { ...process.env };
 
 beforeEach(async () => {
   store = await IdentityStoreTestServer.start();
-  pool = await CognitoTestServer.start();
+  pool = await CognitoTestServer.start({ userPoolId: "eu-west-1_TestPool1" });
   admins = store.addGroup();
   developers = store.addGroup();
   unmanaged = store.addGroup();
@@ -108,8 +108,8 @@ function person(
   const attributes: Record<string, string> = {};
   if (options.linked !== false) attributes[IDC_USER_ID_ATTRIBUTE] = userId;
   if (options.lastSignIn !== undefined) attributes[LAST_SIGN_IN_ATTRIBUTE] = options.lastSignIn;
-  const cognitoUser = pool.addUser({ email, enabled: options.enabled, attributes });
-  return { userId, username: cognitoUser.Username };
+  const cognitoUser = pool.createUser({ email, enabled: options.enabled, attributes });
+  return { userId, username: cognitoUser.username };
 }
 
 /** An IdC user someone made by hand (no ownership mark), with memberships in managed groups. */
@@ -185,7 +185,7 @@ describe("who is a leaver", () => {
   it("keeps a person who still has another enabled Cognito user with the same email (a federated one)", async () => {
     const ada = person("ada@acme.example");
     pool.disable(ada.username);
-    pool.addUser({ username: "Google_1234567890", email: "Ada@Acme.example" });
+    pool.createUser({ username: "Google_1234567890", email: "Ada@Acme.example" });
     const { handler } = setup({ mode: "delete-user" });
     expect((await handler(RECONCILE_EVENT)).leavers).toEqual([]);
     expect(store.users.has(ada.userId)).toBe(true);
@@ -193,7 +193,7 @@ describe("who is a leaver", () => {
 
   it("links by custom:idc_user_id even when the email no longer matches the UserName, and by email without a link", async () => {
     const renamed = person("old@acme.example");
-    pool.users.get(renamed.username)!.Attributes.email = "new@acme.example";
+    pool.findUser(renamed.username)!.attributes.set("email", "new@acme.example");
     const unlinked = person("legacy@acme.example", { linked: false });
     const { handler } = setup({ mode: "delete-user" });
     expect((await handler(RECONCILE_EVENT)).leavers).toEqual([]);
@@ -297,7 +297,7 @@ describe("circuit breaker", () => {
       expect(error?.attributes).toMatchObject({ wouldChange: 3, maxPerRun: 2 });
 
       // At the limit it acts.
-      pool.addUser({ email: "c@acme.example" });
+      pool.createUser({ email: "c@acme.example" });
       const next = await setup({ mode, maxPerRun: 2 }).handler(RECONCILE_EVENT);
       expect(next).toMatchObject({ planned: 2, circuitBreakerTripped: false });
     },
