@@ -1,4 +1,4 @@
-import { ConfigError } from "../shared/env";
+import { configProblem } from "../shared/test-support/config-problem";
 import { loadConfig } from "./config";
 import { DEFAULT_MAX_DEPROVISION_PER_RUN, DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from "./contract";
 
@@ -9,15 +9,7 @@ const valid = {
 };
 const GROUP = "9067d8b2-1071-70e3-4e1c-0a8e9e0f1a2b";
 
-function problem(env: Record<string, string | undefined>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected loadConfig to throw");
-}
+const problem = (env: Record<string, string | undefined>): string => configProblem(loadConfig, env);
 
 describe("loadConfig (deprovisioning)", () => {
   it("applies the documented defaults and takes the pool's region from its id", () => {

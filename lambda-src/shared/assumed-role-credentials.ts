@@ -10,6 +10,7 @@
  */
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { untilAborted } from "./deadline";
 import { errorKind } from "./error-kind";
 import { clientSettings, type ClientOptions } from "./identity-store-client";
 
@@ -137,18 +138,7 @@ export class AssumedRoleCredentials {
   }
 
   private async waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    if (signal === undefined) return promise;
-    if (signal.aborted) throw signal.reason;
-    let onAbort = (): void => undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
-    try {
-      return await Promise.race([promise, aborted]);
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-    }
+    return signal === undefined ? promise : untilAborted(promise, signal);
   }
 }
 
