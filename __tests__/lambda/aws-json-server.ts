@@ -172,6 +172,42 @@ export function throwIfInvalid(problems: readonly string[]): void {
   throw new ServiceError("ValidationException", `${count} detected: ${problems.join("; ")}`);
 }
 
+// ---- signatures ----------------------------------------------------------------------------------
+
+export interface CredentialScope {
+  readonly accessKeyId: string;
+  readonly region: string;
+}
+
+/** The SigV4 credential scope of an Authorization header for `signingName` (undefined without one). */
+export function credentialScope(authorization: unknown, signingName: string): CredentialScope | undefined {
+  const m = new RegExp(`Credential=([^/]+)/\\d{8}/([^/]+)/${signingName}/aws4_request`).exec(
+    String(authorization ?? ""),
+  );
+  return m === null ? undefined : { accessKeyId: m[1]!, region: m[2]! };
+}
+
+/**
+ * What AWS answers a request without a credential scope, or scoped to another region; the error names
+ * are the protocol's (`MissingAuthenticationTokenException` / `InvalidSignatureException` for JSON,
+ * `MissingAuthenticationToken` / `SignatureDoesNotMatch` for the Query protocol).
+ */
+export function scopeError(
+  scope: CredentialScope | undefined,
+  region: string,
+  errors: { readonly missing: readonly [type: string, message: string]; readonly wrongRegion: string },
+): ServiceError | undefined {
+  if (scope === undefined) return new ServiceError(errors.missing[0], errors.missing[1], 403);
+  if (scope.region !== region) {
+    return new ServiceError(
+      errors.wrongRegion,
+      `Credential should be scoped to a valid region, not '${scope.region}'.`,
+      403,
+    );
+  }
+  return undefined;
+}
+
 // ---- throttling ----------------------------------------------------------------------------------
 
 export interface RateLimit {
@@ -397,10 +433,7 @@ export abstract class AwsJsonTestServer<Operation extends string> {
     const target = String(request.headers["x-amz-target"] ?? "");
     const prefix = `${this.options.targetPrefix}.`;
     const operation = target.startsWith(prefix) ? target.slice(prefix.length) : target;
-    const authorization = String(request.headers.authorization ?? "");
-    const scope = new RegExp(
-      `Credential=([^/]+)/\\d{8}/([^/]+)/${this.options.signingName}/aws4_request`,
-    ).exec(authorization);
+    const scope = credentialScope(request.headers.authorization, this.options.signingName);
     let parsed: unknown;
     try {
       parsed = body === "" ? {} : JSON.parse(body);
@@ -411,8 +444,8 @@ export abstract class AwsJsonTestServer<Operation extends string> {
     const call: CallRecord = {
       operation,
       input,
-      signedRegion: scope?.[2],
-      accessKeyId: scope?.[1],
+      signedRegion: scope?.region,
+      accessKeyId: scope?.accessKeyId,
       at: performance.now() - this.startedAt,
       outcome: "pending",
     };
@@ -427,21 +460,16 @@ export abstract class AwsJsonTestServer<Operation extends string> {
         new ServiceError("UnsupportedMediaTypeException", "Expected application/x-amz-json-1.1", 415),
       );
     }
-    if (scope === null || request.headers["x-amz-date"] === undefined) {
-      return fail(
-        new ServiceError("MissingAuthenticationTokenException", "Missing Authentication Token", 403),
-      );
-    }
-    if (scope[2] !== this.options.region) {
-      return fail(
-        new ServiceError(
-          "InvalidSignatureException",
-          `Credential should be scoped to a valid region, not '${scope[2]}'.`,
-          403,
-        ),
-      );
-    }
-    const rejected = this.authorize?.(scope[1]);
+    const unsigned = scopeError(
+      request.headers["x-amz-date"] === undefined ? undefined : scope,
+      this.options.region,
+      {
+        missing: ["MissingAuthenticationTokenException", "Missing Authentication Token"],
+        wrongRegion: "InvalidSignatureException",
+      },
+    );
+    if (unsigned !== undefined || scope === undefined) return fail(unsigned!);
+    const rejected = this.authorize?.(scope.accessKeyId);
     if (rejected !== undefined) return fail(rejected);
     if (!(this.options.operations as readonly string[]).includes(operation)) {
       return fail(new ServiceError("UnknownOperationException", `Unknown operation ${target}`));

@@ -1,12 +1,14 @@
 /**
  * The Cognito test server against the real SDK: errors map to the SDK's exception classes and the rules
- * of AdminUpdateUserAttributes (Cognito user pools API reference) hold.
+ * of the Cognito user pools API reference hold for the operations of both Lambdas (the JIT Lambda's
+ * AdminUpdateUserAttributes and AdminGetUser, the deprovisioner's AdminGetUser and ListUsers).
  */
 import {
   AdminGetUserCommand,
   AdminUpdateUserAttributesCommand,
   CognitoIdentityProviderClient,
   InvalidParameterException,
+  ListUsersCommand,
   ResourceNotFoundException,
   TooManyRequestsException,
   UserNotFoundException,
@@ -106,6 +108,9 @@ describe("CognitoTestServer", () => {
     await expect(client.send(update([{ Name: "email", Value: "x" }], "has space"))).rejects.toThrow(
       /'username' failed to satisfy constraint/,
     );
+    await expect(client.send(update([{ Name: "email", Value: "x" }], "has space"))).rejects.toBeInstanceOf(
+      InvalidParameterException,
+    );
   });
 
   it("throttles AdminUpdateUserAttributes beyond 25 requests/s (UserUpdate) with TooManyRequestsException", async () => {
@@ -119,5 +124,96 @@ describe("CognitoTestServer", () => {
     );
     expect(throttled.length).toBeGreaterThanOrEqual(5);
     expect(35 - throttled.length).toBeGreaterThanOrEqual(25);
+  });
+});
+
+const list = (input: Partial<ConstructorParameters<typeof ListUsersCommand>[0]> = {}) =>
+  client.send(new ListUsersCommand({ UserPoolId: server.userPoolId, ...input }));
+
+describe("AdminGetUser", () => {
+  it("finds a user by user name or email alias, in any case, with Enabled and attributes", async () => {
+    const user = server.createUser({
+      email: "Ada@acme.example",
+      attributes: { "custom:idc_user_id": "u-1" },
+    });
+    server.disable(user.username);
+    for (const name of [user.username, "ada@ACME.example"]) {
+      const output = await client.send(
+        new AdminGetUserCommand({ UserPoolId: server.userPoolId, Username: name }),
+      );
+      expect(output.Username).toBe(user.username);
+      expect(output.Enabled).toBe(false);
+      expect(output.UserAttributes).toContainEqual({ Name: "custom:idc_user_id", Value: "u-1" });
+    }
+  });
+
+  it("UserNotFoundException for an unknown user; ResourceNotFoundException for another pool; invalid input", async () => {
+    await expect(
+      client.send(new AdminGetUserCommand({ UserPoolId: server.userPoolId, Username: "nobody" })),
+    ).rejects.toBeInstanceOf(UserNotFoundException);
+    await expect(
+      client.send(new AdminGetUserCommand({ UserPoolId: "eu-west-1_Other", Username: "x" })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(
+      client.send(new AdminGetUserCommand({ UserPoolId: "not a pool", Username: "x" })),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(
+      client.send(new AdminGetUserCommand({ UserPoolId: server.userPoolId, Username: "two words" })),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+  });
+});
+
+describe("ListUsers", () => {
+  it("pages with tokens it issued, for the same request only; Limit 0-60", async () => {
+    for (let i = 0; i < 7; i += 1) server.createUser({ email: `u${i}@acme.example` });
+    const first = await list({ Limit: 3 });
+    expect(first.Users).toHaveLength(3);
+    const second = await list({ Limit: 3, PaginationToken: first.PaginationToken });
+    const third = await list({ Limit: 3, PaginationToken: second.PaginationToken });
+    expect(third.Users).toHaveLength(1);
+    expect(third.PaginationToken).toBeUndefined();
+    const names = [...first.Users!, ...second.Users!, ...third.Users!].map((u) => u.Username);
+    expect(new Set(names).size).toBe(7);
+
+    await expect(list({ Limit: 3, PaginationToken: "made-up" })).rejects.toBeInstanceOf(
+      InvalidParameterException,
+    );
+    await expect(list({ Limit: 4, PaginationToken: first.PaginationToken })).rejects.toBeInstanceOf(
+      InvalidParameterException,
+    );
+    await expect(list({ Limit: 61 })).rejects.toBeInstanceOf(InvalidParameterException);
+    expect((await list()).Users).toHaveLength(7);
+  });
+
+  it('filters with AttributeName = or ^= "value" on searchable attributes only', async () => {
+    server.createUser({ email: "ada@acme.example", attributes: { given_name: "Ada" } });
+    const bob = server.createUser({ email: "bob@acme.example", attributes: { given_name: "Bob" } });
+    server.disable(bob.username);
+    expect((await list({ Filter: 'email = "ada@acme.example"' })).Users).toHaveLength(1);
+    expect((await list({ Filter: 'given_name ^= "B"' })).Users!.map((u) => u.Username)).toEqual([
+      bob.username,
+    ]);
+    expect((await list({ Filter: 'status = "Disabled"' })).Users!.map((u) => u.Username)).toEqual([
+      bob.username,
+    ]);
+    for (const filter of [
+      'custom:idc_user_id = "x"',
+      "email = ada",
+      'email == "x"',
+      `email = "${"a".repeat(260)}"`,
+    ]) {
+      await expect(list({ Filter: filter })).rejects.toBeInstanceOf(InvalidParameterException);
+    }
+  });
+
+  it("AttributesToGet with a custom attribute fails unless every user in the results has it", async () => {
+    server.createUser({ email: "ada@acme.example", attributes: { "custom:idc_user_id": "u-1" } });
+    expect((await list({ AttributesToGet: ["custom:idc_user_id"] })).Users![0]!.Attributes).toEqual([
+      { Name: "custom:idc_user_id", Value: "u-1" },
+    ]);
+    server.createUser({ email: "bob@acme.example" });
+    await expect(list({ AttributesToGet: ["custom:idc_user_id"] })).rejects.toBeInstanceOf(
+      InvalidParameterException,
+    );
   });
 });

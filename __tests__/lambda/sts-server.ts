@@ -16,7 +16,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import { ServiceError } from "./aws-json-server";
+import { credentialScope, scopeError, ServiceError } from "./aws-json-server";
 
 export interface TestRole {
   /** Access key ids allowed to assume the role (the Lambda's credentials); undefined: anyone. */
@@ -142,14 +142,12 @@ export class StsTestServer {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
-    const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\/sts\/aws4_request/.exec(
-      String(request.headers.authorization ?? ""),
-    );
+    const scope = credentialScope(request.headers.authorization, "sts");
     const call: StsCall = {
       action: params.Action ?? "",
       params,
-      accessKeyId: scope?.[1],
-      signedRegion: scope?.[2],
+      accessKeyId: scope?.accessKeyId,
+      signedRegion: scope?.region,
       at: performance.now() - this.startedAt,
       outcome: "pending",
     };
@@ -164,19 +162,11 @@ export class StsTestServer {
     ) {
       return fail(new ServiceError("InvalidAction", "Expected a form-encoded POST", 400));
     }
-    if (scope === null)
-      return fail(
-        new ServiceError("MissingAuthenticationToken", "Request is missing Authentication Token", 403),
-      );
-    if (scope[2] !== this.region) {
-      return fail(
-        new ServiceError(
-          "SignatureDoesNotMatch",
-          `Credential should be scoped to a valid region, not '${scope[2]}'.`,
-          403,
-        ),
-      );
-    }
+    const unsigned = scopeError(scope, this.region, {
+      missing: ["MissingAuthenticationToken", "Request is missing Authentication Token"],
+      wrongRegion: "SignatureDoesNotMatch",
+    });
+    if (unsigned !== undefined || scope === undefined) return fail(unsigned!);
     if (params.Version !== "2011-06-15")
       return fail(new ServiceError("InvalidParameterValue", "Unsupported Version", 400));
     if (params.Action !== "AssumeRole")
@@ -191,7 +181,7 @@ export class StsTestServer {
       return fail(new ServiceError("Throttling", "Rate exceeded", 400));
     }
     try {
-      const body = this.assumeRole(params, scope[1]);
+      const body = this.assumeRole(params, scope.accessKeyId);
       call.outcome = "ok";
       response.writeHead(200, { "Content-Type": "text/xml", "x-amzn-RequestId": randomUUID() });
       response.end(body);

@@ -4,11 +4,10 @@ import {
   ListUsersCommand,
   type AttributeType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { createRequestHandler } from "../shared/identity-store-client";
-import { BoundedRetryStrategy } from "../shared/retry-strategy";
+import { clientSettings } from "../shared/identity-store-client";
+import { Pacer, pacingPlugin, type PacingOptions } from "../shared/pacing";
 import { IDC_USER_ID_ATTRIBUTE, LAST_SIGN_IN_ATTRIBUTE } from "../pre-token-generation/contract";
-import { BACKGROUND_RETRIES, BACKGROUND_TIMEOUTS, MAX_PAGES } from "./identity-store";
-import type { Pacer } from "./pacer";
+import { BACKGROUND_PACING, BACKGROUND_RETRIES, BACKGROUND_TIMEOUTS, MAX_PAGES } from "./identity-store";
 
 /** What the deprovisioner needs to know about a Cognito user. */
 export interface CognitoPerson {
@@ -26,13 +25,17 @@ export interface CognitoPerson {
 /** ListUsers returns at most 60 users a page (API reference: Limit, 0-60). */
 export const COGNITO_PAGE_SIZE = 60;
 
-export function createCognitoClient(region: string): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient({
+/** The background timeouts and retries; paced per operation like the Identity Store client (`false`: not). */
+export function createCognitoClient(
+  region: string,
+  pacing: PacingOptions | false = BACKGROUND_PACING,
+): CognitoIdentityProviderClient {
+  const client = new CognitoIdentityProviderClient({
     region,
-    maxAttempts: BACKGROUND_RETRIES.maxAttempts,
-    retryStrategy: new BoundedRetryStrategy(BACKGROUND_RETRIES),
-    requestHandler: createRequestHandler(BACKGROUND_TIMEOUTS),
+    ...clientSettings({ timeouts: BACKGROUND_TIMEOUTS, retry: BACKGROUND_RETRIES }),
   });
+  if (pacing !== false) client.middlewareStack.use(pacingPlugin(new Pacer(pacing)));
+  return client;
 }
 
 function toPerson(
@@ -57,7 +60,6 @@ export class CognitoDirectory {
   constructor(
     private readonly client: CognitoIdentityProviderClient,
     private readonly userPoolId: string,
-    private readonly pacer: Pacer,
   ) {}
 
   /**
@@ -67,7 +69,6 @@ export class CognitoDirectory {
   async *listUsers(signal: AbortSignal): AsyncGenerator<CognitoPerson> {
     let paginationToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page += 1) {
-      await this.pacer.wait("cognito:ListUsers", signal);
       const output = await this.client.send(
         new ListUsersCommand({
           UserPoolId: this.userPoolId,
@@ -88,7 +89,6 @@ export class CognitoDirectory {
 
   /** AdminGetUser by user name or alias (email); undefined when there is no such user. */
   async getUser(username: string, signal: AbortSignal): Promise<CognitoPerson | undefined> {
-    await this.pacer.wait("cognito:AdminGetUser", signal);
     try {
       const output = await this.client.send(
         new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username }),

@@ -3,7 +3,7 @@
  * (real SDK clients over HTTP): who is a leaver, what each mode changes, the circuit breaker, the event
  * path, pagination, throttling and reruns.
  */
-import { CognitoTestServer } from "../../__tests__/helpers/cognito-server";
+import { CognitoTestServer } from "../../__tests__/lambda/cognito-server";
 import { IdentityStoreTestServer } from "../../__tests__/lambda/identity-store-server";
 import {
   BRIDGE_USER_TYPE,
@@ -15,8 +15,8 @@ import { CognitoDirectory, createCognitoClient } from "./cognito";
 import { loadConfig } from "./config";
 import { ENV_VARS, METRIC_NAMES, RECONCILE_EVENT, type DeprovisionMode, type MetricName } from "./contract";
 import { createHandler } from "./handler";
-import { createIdentityStoreClient, DeprovisioningIdentityStore } from "./identity-store";
-import { Pacer } from "./pacer";
+import type { PacingOptions } from "../shared/pacing";
+import { BACKGROUND_PACING, createIdentityStoreClient, DeprovisioningIdentityStore } from "./identity-store";
 
 const TODAY = "2030-06-30";
 const credentials = async () => ({ accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "secret" });
@@ -30,7 +30,7 @@ const savedEnv = { ...process.env };
 
 beforeEach(async () => {
   store = await IdentityStoreTestServer.start();
-  pool = await CognitoTestServer.start();
+  pool = await CognitoTestServer.start({ userPoolId: "eu-west-1_TestPool1" });
   admins = store.addGroup();
   developers = store.addGroup();
   unmanaged = store.addGroup();
@@ -53,7 +53,12 @@ interface Recorded {
 }
 
 function setup(
-  settings: { mode?: DeprovisionMode; maxPerRun?: number; inactiveDays?: number; intervalMs?: number } = {},
+  settings: {
+    mode?: DeprovisionMode;
+    maxPerRun?: number;
+    inactiveDays?: number;
+    pacing?: PacingOptions | false;
+  } = {},
 ) {
   const config = loadConfig({
     [ENV_VARS.identityStoreId]: store.identityStoreId,
@@ -70,15 +75,14 @@ function setup(
     (message: string, attributes?: LogAttributes): void => {
       recorded.logs.push({ level, message, attributes });
     };
-  const pacer = new Pacer(settings.intervalMs ?? 0);
+  const pacing = settings.pacing ?? false;
   const handler = createHandler({
     config,
     identityStore: new DeprovisioningIdentityStore(
-      createIdentityStoreClient(store.region, credentials),
+      createIdentityStoreClient(store.region, { credentials, pacing }),
       store.identityStoreId,
-      pacer,
     ),
-    cognito: new CognitoDirectory(createCognitoClient(pool.region), pool.userPoolId, pacer),
+    cognito: new CognitoDirectory(createCognitoClient(pool.region, pacing), pool.userPoolId),
     log: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
     metrics: {
       add: (name, value) => recorded.metrics.set(name, (recorded.metrics.get(name) ?? 0) + value),
@@ -104,8 +108,8 @@ function person(
   const attributes: Record<string, string> = {};
   if (options.linked !== false) attributes[IDC_USER_ID_ATTRIBUTE] = userId;
   if (options.lastSignIn !== undefined) attributes[LAST_SIGN_IN_ATTRIBUTE] = options.lastSignIn;
-  const cognitoUser = pool.addUser({ email, enabled: options.enabled, attributes });
-  return { userId, username: cognitoUser.Username };
+  const cognitoUser = pool.createUser({ email, enabled: options.enabled, attributes });
+  return { userId, username: cognitoUser.username };
 }
 
 /** An IdC user someone made by hand (no ownership mark), with memberships in managed groups. */
@@ -181,7 +185,7 @@ describe("who is a leaver", () => {
   it("keeps a person who still has another enabled Cognito user with the same email (a federated one)", async () => {
     const ada = person("ada@acme.example");
     pool.disable(ada.username);
-    pool.addUser({ username: "Google_1234567890", email: "Ada@Acme.example" });
+    pool.createUser({ username: "Google_1234567890", email: "Ada@Acme.example" });
     const { handler } = setup({ mode: "delete-user" });
     expect((await handler(RECONCILE_EVENT)).leavers).toEqual([]);
     expect(store.users.has(ada.userId)).toBe(true);
@@ -189,7 +193,7 @@ describe("who is a leaver", () => {
 
   it("links by custom:idc_user_id even when the email no longer matches the UserName, and by email without a link", async () => {
     const renamed = person("old@acme.example");
-    pool.users.get(renamed.username)!.Attributes.email = "new@acme.example";
+    pool.findUser(renamed.username)!.attributes.set("email", "new@acme.example");
     const unlinked = person("legacy@acme.example", { linked: false });
     const { handler } = setup({ mode: "delete-user" });
     expect((await handler(RECONCILE_EVENT)).leavers).toEqual([]);
@@ -293,7 +297,7 @@ describe("circuit breaker", () => {
       expect(error?.attributes).toMatchObject({ wouldChange: 3, maxPerRun: 2 });
 
       // At the limit it acts.
-      pool.addUser({ email: "c@acme.example" });
+      pool.createUser({ email: "c@acme.example" });
       const next = await setup({ mode, maxPerRun: 2 }).handler(RECONCILE_EVENT);
       expect(next).toMatchObject({ planned: 2, circuitBreakerTripped: false });
     },
@@ -403,7 +407,7 @@ describe("scale and failures", () => {
   it("paces each Identity Store API under its 20 requests/s quota (the server enforces it)", async () => {
     store.usersPageSize = 4;
     for (let i = 0; i < 120; i += 1) person(`user${i}@acme.example`, { groups: [] });
-    const { handler } = setup({ intervalMs: 60 });
+    const { handler } = setup({ pacing: BACKGROUND_PACING });
     await handler(RECONCILE_EVENT);
     expect(store.callsOf("ListUsers").length).toBeGreaterThanOrEqual(30);
     expect(store.calls.filter((c) => c.outcome === "ThrottlingException")).toEqual([]);

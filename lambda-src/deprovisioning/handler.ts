@@ -4,7 +4,8 @@ import type { CognitoDirectory } from "./cognito";
 import type { Config } from "./config";
 import { METRIC_NAMES, type DeprovisionMode, type MetricName } from "./contract";
 import { parseInvocation, type Invocation } from "./event";
-import type { DeprovisioningIdentityStore, Membership } from "./identity-store";
+import type { GroupMembership } from "../shared/identity-store";
+import type { DeprovisioningIdentityStore } from "./identity-store";
 import { assessUser, CognitoIndex, isBridgeOwned, type Leaver } from "./leavers";
 
 export interface HandlerDependencies {
@@ -46,7 +47,7 @@ export function runBudget(remainingMs: number | undefined): number {
 interface PlannedChange {
   readonly leaver: Leaver;
   /** remove-memberships: the managed memberships to delete. */
-  readonly memberships: readonly Membership[];
+  readonly memberships: readonly GroupMembership[];
 }
 
 /**
@@ -122,7 +123,7 @@ export function createHandler(dependencies: HandlerDependencies) {
     }
     const changes: PlannedChange[] = [];
     for (const leaver of leavers) {
-      const memberships = (await store.listMemberships(leaver.userId, signal)).filter((m) =>
+      const memberships = (await store.listGroupMemberships(leaver.userId, signal)).filter((m) =>
         config.managedGroupIds.has(m.groupId),
       );
       // A leaver without managed memberships is done: reruns change nothing and count for nothing.
@@ -151,7 +152,7 @@ export function createHandler(dependencies: HandlerDependencies) {
       }
       if (config.mode === "remove-memberships") {
         for (const membership of memberships) {
-          if ((await store.deleteMembership(membership.membershipId, signal)) === "removed") {
+          if ((await store.removeGroupMembership(membership.membershipId, signal)) === "removed") {
             membershipsRemoved += 1;
             metrics.add(METRIC_NAMES.MembershipsRemoved, 1);
           }

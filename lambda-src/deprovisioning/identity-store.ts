@@ -1,28 +1,23 @@
 import {
-  DeleteGroupMembershipCommand,
   DeleteUserCommand,
-  DescribeUserCommand,
-  GetUserIdCommand,
-  IdentitystoreClient,
-  ListGroupMembershipsForMemberCommand,
+  type IdentitystoreClient,
   ListUsersCommand,
   type User,
 } from "@aws-sdk/client-identitystore";
-import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { createRequestHandler, type HttpTimeouts } from "../shared/identity-store-client";
-import { BoundedRetryStrategy, type RetryOptions } from "../shared/retry-strategy";
-import type { Pacer } from "./pacer";
+import {
+  createIdentityStoreClient as createSharedIdentityStoreClient,
+  type ClientOptions,
+  type HttpTimeouts,
+} from "../shared/identity-store-client";
+import { IdentityStoreCalls, isNotFound, UnexpectedResponseError } from "../shared/identity-store";
+import type { PacingOptions } from "../shared/pacing";
+import type { RetryOptions } from "../shared/retry-strategy";
 
 /** What the deprovisioner needs to know about an IdC user. */
 export interface IdcUser {
   readonly userId: string;
   readonly userName: string;
   readonly userType: string | undefined;
-}
-
-export interface Membership {
-  readonly membershipId: string;
-  readonly groupId: string;
 }
 
 /** Bound on pages of one listing: a loop that never ends would only burn the run's time. */
@@ -38,28 +33,27 @@ export const BACKGROUND_RETRIES: RetryOptions = {
   maxDelayMs: 5000,
 };
 
-/** The shared client settings, with these timeouts and retries, and credentials for cross-account mode. */
+/**
+ * ~16 calls a second per operation, one at a time: under Identity Store's ~20 per API
+ * (https://docs.aws.amazon.com/singlesignon/latest/userguide/limits.html), with room for the JIT Lambda.
+ * A run that pages through every user would otherwise burst past that and spend its time in retries.
+ */
+export const BACKGROUND_PACING: PacingOptions = { ratePerSecond: 1000 / 60, burst: 1 };
+
+/** AssumeRole may take this long (retries included): a background run has minutes, not a sign-in's 5 s. */
+export const BACKGROUND_ASSUME_ROLE_TIMEOUT_MS = 30_000;
+
+/** The shared Identity Store client with the background timeouts, retries and pacing. */
 export function createIdentityStoreClient(
   region: string,
-  credentials?: AwsCredentialIdentityProvider,
+  options: Pick<ClientOptions, "credentials" | "pacing"> = {},
 ): IdentitystoreClient {
-  return new IdentitystoreClient({
-    region,
-    credentials,
-    maxAttempts: BACKGROUND_RETRIES.maxAttempts,
-    retryStrategy: new BoundedRetryStrategy(BACKGROUND_RETRIES),
-    requestHandler: createRequestHandler(BACKGROUND_TIMEOUTS),
+  return createSharedIdentityStoreClient(region, {
+    timeouts: BACKGROUND_TIMEOUTS,
+    retry: BACKGROUND_RETRIES,
+    pacing: options.pacing ?? BACKGROUND_PACING,
+    credentials: options.credentials,
   });
-}
-
-function errorName(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null && "name" in error ? String(error.name) : undefined;
-}
-
-function isNotFound(error: unknown, resourceType: string): boolean {
-  if (errorName(error) !== "ResourceNotFoundException") return false;
-  const type = (error as { ResourceType?: unknown }).ResourceType;
-  return type === undefined || type === resourceType;
 }
 
 function toIdcUser(user: User): IdcUser | undefined {
@@ -67,24 +61,17 @@ function toIdcUser(user: User): IdcUser | undefined {
   return { userId: user.UserId, userName: user.UserName, userType: user.UserType };
 }
 
-/** The Identity Store calls of the deprovisioner, paced per operation and bounded by the run's signal. */
-export class DeprovisioningIdentityStore {
-  constructor(
-    private readonly client: IdentitystoreClient,
-    private readonly identityStoreId: string,
-    private readonly pacer: Pacer,
-  ) {}
-
-  private async send<T>(operation: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
-    await this.pacer.wait(operation, signal);
-    return call();
+/** The deprovisioner's Identity Store calls (the client paces them), bounded by the run's signal. */
+export class DeprovisioningIdentityStore extends IdentityStoreCalls {
+  constructor(client: IdentitystoreClient, identityStoreId: string) {
+    super(client, identityStoreId, { maxMembershipPages: MAX_PAGES });
   }
 
   /** Every user of the store, page by page (ListUsers, 100 a page). */
   async *listUsers(signal: AbortSignal): AsyncGenerator<IdcUser> {
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page += 1) {
-      const output = await this.send("ListUsers", signal, () =>
+      const output = await this.timed("ListUsers", signal, () =>
         this.client.send(
           new ListUsersCommand({
             IdentityStoreId: this.identityStoreId,
@@ -101,92 +88,24 @@ export class DeprovisioningIdentityStore {
       if (!output.NextToken) return;
       nextToken = output.NextToken;
     }
-    throw new Error(`ListUsers returned more than ${MAX_PAGES} pages`);
+    throw new UnexpectedResponseError(`ListUsers returned more than ${MAX_PAGES} pages`);
   }
 
   /** DescribeUser; undefined when the user no longer exists. */
   async describeUser(userId: string, signal: AbortSignal): Promise<IdcUser | undefined> {
-    try {
-      const output = await this.send("DescribeUser", signal, () =>
-        this.client.send(new DescribeUserCommand({ IdentityStoreId: this.identityStoreId, UserId: userId }), {
-          abortSignal: signal,
-        }),
-      );
-      return toIdcUser(output);
-    } catch (error) {
-      if (isNotFound(error, "USER")) return undefined;
-      throw error;
-    }
+    const output = await this.describe(userId, signal);
+    return output === undefined ? undefined : toIdcUser(output);
   }
 
   /** GetUserId by the unique `userName`; undefined when there is no such user. */
   async findUserId(userName: string, signal: AbortSignal): Promise<string | undefined> {
-    try {
-      const output = await this.send("GetUserId", signal, () =>
-        this.client.send(
-          new GetUserIdCommand({
-            IdentityStoreId: this.identityStoreId,
-            AlternateIdentifier: { UniqueAttribute: { AttributePath: "userName", AttributeValue: userName } },
-          }),
-          { abortSignal: signal },
-        ),
-      );
-      return output.UserId || undefined;
-    } catch (error) {
-      if (isNotFound(error, "USER")) return undefined;
-      throw error;
-    }
-  }
-
-  /** Every group membership of the user. */
-  async listMemberships(userId: string, signal: AbortSignal): Promise<Membership[]> {
-    const memberships: Membership[] = [];
-    let nextToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page += 1) {
-      const output = await this.send("ListGroupMembershipsForMember", signal, () =>
-        this.client.send(
-          new ListGroupMembershipsForMemberCommand({
-            IdentityStoreId: this.identityStoreId,
-            MemberId: { UserId: userId },
-            MaxResults: 100,
-            NextToken: nextToken,
-          }),
-          { abortSignal: signal },
-        ),
-      );
-      for (const m of output.GroupMemberships ?? []) {
-        if (m.MembershipId && m.GroupId)
-          memberships.push({ membershipId: m.MembershipId, groupId: m.GroupId });
-      }
-      if (!output.NextToken) return memberships;
-      nextToken = output.NextToken;
-    }
-    throw new Error(`ListGroupMembershipsForMember returned more than ${MAX_PAGES} pages`);
-  }
-
-  /** DeleteGroupMembership; `already-removed` when it is gone (a rerun, or the JIT Lambda). */
-  async deleteMembership(membershipId: string, signal: AbortSignal): Promise<"removed" | "already-removed"> {
-    try {
-      await this.send("DeleteGroupMembership", signal, () =>
-        this.client.send(
-          new DeleteGroupMembershipCommand({
-            IdentityStoreId: this.identityStoreId,
-            MembershipId: membershipId,
-          }),
-          { abortSignal: signal },
-        ),
-      );
-      return "removed";
-    } catch (error) {
-      if (isNotFound(error, "GROUP_MEMBERSHIP")) return "already-removed";
-      throw error;
-    }
+    return (await this.getUserId("userName", userName, signal))?.UserId || undefined;
   }
 
   /** DeleteUser; `already-deleted` when it is gone. */
   async deleteUser(userId: string, signal: AbortSignal): Promise<"deleted" | "already-deleted"> {
     try {
-      await this.send("DeleteUser", signal, () =>
+      await this.timed("DeleteUser", signal, () =>
         this.client.send(new DeleteUserCommand({ IdentityStoreId: this.identityStoreId, UserId: userId }), {
           abortSignal: signal,
         }),

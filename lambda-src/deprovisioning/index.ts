@@ -2,55 +2,42 @@
  * Lambda entry point (bundled to dist/lambda/deprovisioning/index.js). Configuration is validated at cold
  * start (a bad value fails every invocation loudly, naming the variable); clients are reused.
  */
-import type { Context } from "aws-lambda";
-import {
-  createLogger,
-  createMetrics,
-  createTracer,
-  powertoolsLog,
-  powertoolsMetrics,
-} from "../shared/observability";
-import { assumeRoleCredentials } from "./assume-role";
+import { createStsClient, crossAccountCredentials } from "../shared/assumed-role-credentials";
+import { coldStart, lambdaHandler, powertoolsMetrics } from "../shared/observability";
 import { CognitoDirectory, createCognitoClient } from "./cognito";
-import { loadConfig, type Config } from "./config";
+import { loadConfig } from "./config";
 import { DEFAULT_SERVICE_NAME, ENV_VARS, METRIC_UNITS } from "./contract";
-import { createHandler, type RunSummary } from "./handler";
-import { createIdentityStoreClient, DeprovisioningIdentityStore } from "./identity-store";
-import { Pacer } from "./pacer";
+import { createHandler } from "./handler";
+import {
+  BACKGROUND_ASSUME_ROLE_TIMEOUT_MS,
+  BACKGROUND_RETRIES,
+  BACKGROUND_TIMEOUTS,
+  createIdentityStoreClient,
+  DeprovisioningIdentityStore,
+} from "./identity-store";
 
-/** ~16 calls a second per operation: under Identity Store's ~20 per API, with room for the JIT Lambda. */
-const CALL_INTERVAL_MS = 60;
-
-const logger = createLogger(process.env[ENV_VARS.serviceName] || DEFAULT_SERVICE_NAME);
-
-let config: Config;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  logger.critical("Invalid configuration", error as Error);
-  throw error;
-}
-
-const tracer = createTracer(config.serviceName);
-const pacer = new Pacer(CALL_INTERVAL_MS);
-const credentials =
-  config.identityStoreRoleArn === undefined
-    ? undefined
-    : assumeRoleCredentials(config.identityStoreRoleArn, config.identityStoreRegion, config.serviceName);
+const { config, logger, tracer, metrics, log } = coldStart({
+  loadConfig,
+  serviceNameVariable: ENV_VARS.serviceName,
+  defaultServiceName: DEFAULT_SERVICE_NAME,
+});
+// A background run: AssumeRole may take longer than a sign-in could wait.
+const roleCredentials = crossAccountCredentials(config.identityStoreRoleArn, config.serviceName, {
+  sts: () =>
+    tracer.captureAWSv3Client(createStsClient({ timeouts: BACKGROUND_TIMEOUTS, retry: BACKGROUND_RETRIES })),
+  timeoutMs: BACKGROUND_ASSUME_ROLE_TIMEOUT_MS,
+});
 const identityStoreClient = tracer.captureAWSv3Client(
-  createIdentityStoreClient(config.identityStoreRegion, credentials),
+  createIdentityStoreClient(config.identityStoreRegion, { credentials: roleCredentials?.provider }),
 );
 const cognitoClient = tracer.captureAWSv3Client(createCognitoClient(config.userPoolRegion));
 
 const handle = createHandler({
   config,
-  identityStore: new DeprovisioningIdentityStore(identityStoreClient, config.identityStoreId, pacer),
-  cognito: new CognitoDirectory(cognitoClient, config.userPoolId, pacer),
-  log: powertoolsLog(logger),
-  metrics: powertoolsMetrics(createMetrics(config.metricsNamespace, config.serviceName), METRIC_UNITS),
+  identityStore: new DeprovisioningIdentityStore(identityStoreClient, config.identityStoreId),
+  cognito: new CognitoDirectory(cognitoClient, config.userPoolId),
+  log,
+  metrics: powertoolsMetrics(metrics, METRIC_UNITS),
 });
 
-export const handler = async (event: unknown, context: Context): Promise<RunSummary> => {
-  if (context !== undefined && context !== null) logger.addContext(context);
-  return handle(event, context);
-};
+export const handler = lambdaHandler(logger, (event: unknown, context) => handle(event, context));

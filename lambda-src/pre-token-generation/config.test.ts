@@ -1,18 +1,10 @@
 import { loadConfig } from "./config";
-import { ConfigError } from "./errors";
+import { configProblem } from "../shared/test-support/config-problem";
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from "./metric-names";
 
 const valid = { IDENTITY_STORE_ID: "d-1234567890", IDENTITY_STORE_REGION: "eu-west-1" };
 
-function problem(env: Record<string, string | undefined>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected loadConfig to throw");
-}
+const problem = (env: Record<string, string | undefined>): string => configProblem(loadConfig, env);
 
 describe("loadConfig", () => {
   it("applies the documented defaults", () => {

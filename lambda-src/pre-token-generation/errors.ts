@@ -4,11 +4,6 @@
  * so those messages say why, in plain words, and never include internals.
  */
 
-/** Invalid environment configuration; thrown at cold start. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
-
 /** The event does not have the shape of a Cognito Pre Token Generation V2 event. */
 export class InvalidEventError extends Error {
   override readonly name = "InvalidEventError";
@@ -80,9 +75,4 @@ export class UserChangedConcurrentlyError extends Error {
   constructor(readonly userId: string) {
     super(`IdC user ${userId} disappeared while it was being updated`);
   }
-}
-
-/** A response lacks a field the API always returns. */
-export class UnexpectedResponseError extends Error {
-  override readonly name = "UnexpectedResponseError";
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { planGroupSync } from "./group-sync";
-import type { GroupMembership } from "./identity-store";
+import type { GroupMembership } from "../shared/identity-store";
 
 const map = new Map([
   ["admins", "g-admins"],

@@ -1,4 +1,5 @@
-import type { GroupMembership, IdentityStore } from "./identity-store";
+import type { GroupMembership } from "../shared/identity-store";
+import type { IdentityStore } from "./identity-store";
 
 /** At most this many membership changes in flight (the client also paces each API to its quota). */
 export const MEMBERSHIP_CONCURRENCY = 4;

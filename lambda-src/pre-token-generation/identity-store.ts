@@ -1,27 +1,25 @@
 import {
   CreateGroupMembershipCommand,
   CreateUserCommand,
-  DeleteGroupMembershipCommand,
-  DescribeUserCommand,
   type DescribeUserCommandOutput,
-  GetUserIdCommand,
   type IdentitystoreClient,
-  ListGroupMembershipsForMemberCommand,
   UpdateUserCommand,
 } from "@aws-sdk/client-identitystore";
+import {
+  errorName,
+  IdentityStoreCalls,
+  isConflict,
+  isNotFound,
+  type LatencyObserver,
+  UnexpectedResponseError,
+} from "../shared/identity-store";
 import type { EnterpriseAttributeField } from "./contract";
-import { UnexpectedResponseError } from "./errors";
 
 /** Safety bound on ListGroupMembershipsForMember pages (100 memberships each). */
 export const MAX_MEMBERSHIP_PAGES = 50;
 
 /** The only extension the Identity Store supports: the SCIM enterprise user attributes. */
 export const ENTERPRISE_EXTENSION = "aws:identitystore:enterprise";
-
-export interface GroupMembership {
-  readonly membershipId: string;
-  readonly groupId: string;
-}
 
 /** What the bridge reads of an IdC user. */
 export interface IdcUser {
@@ -58,24 +56,6 @@ export interface AttributeOperation {
 
 export type LookupAttribute = "userName" | "emails.value";
 
-/** Called after every API call (retries included) with its duration. */
-export type LatencyObserver = (operation: string, milliseconds: number) => void;
-
-function errorName(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null && "name" in error ? String(error.name) : undefined;
-}
-
-/** ResourceNotFoundException about the given resource type (or without one). */
-export function isNotFound(error: unknown, resourceType: string): boolean {
-  if (errorName(error) !== "ResourceNotFoundException") return false;
-  const type = (error as { ResourceType?: unknown }).ResourceType;
-  return type === undefined || type === resourceType;
-}
-
-function isConflict(error: unknown): boolean {
-  return errorName(error) === "ConflictException";
-}
-
 function primaryEmail(output: DescribeUserCommandOutput): string | undefined {
   const emails = output.Emails ?? [];
   return (emails.find((email) => email.Primary) ?? emails[0])?.Value;
@@ -89,24 +69,14 @@ function enterpriseOf(output: DescribeUserCommandOutput): IdcUser["enterprise"] 
   );
 }
 
-/** Identity Store operations of one identity store, each bounded by the caller's abort signal. */
-export class IdentityStore {
+/** The JIT Lambda's Identity Store operations of one identity store, each bounded by the caller's abort signal. */
+export class IdentityStore extends IdentityStoreCalls {
   constructor(
-    private readonly client: IdentitystoreClient,
-    private readonly identityStoreId: string,
-    private readonly observeLatency: LatencyObserver = () => undefined,
-  ) {}
-
-  /** Runs one call, observing its latency; a call cut short by its signal fails with the signal's reason. */
-  private async timed<T>(operation: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    try {
-      return await call();
-    } catch (error) {
-      throw signal.aborted && signal.reason !== undefined ? signal.reason : error;
-    } finally {
-      this.observeLatency(operation, Math.round(performance.now() - started));
-    }
+    client: IdentitystoreClient,
+    identityStoreId: string,
+    observeLatency: LatencyObserver = () => undefined,
+  ) {
+    super(client, identityStoreId, { observeLatency, maxMembershipPages: MAX_MEMBERSHIP_PAGES });
   }
 
   /** GetUserId by a unique attribute (`userName` or `emails.value`); undefined when nobody has it. */
@@ -115,23 +85,10 @@ export class IdentityStore {
     value: string,
     abortSignal: AbortSignal,
   ): Promise<string | undefined> {
-    try {
-      const output = await this.timed("GetUserId", abortSignal, () =>
-        this.client.send(
-          new GetUserIdCommand({
-            IdentityStoreId: this.identityStoreId,
-            AlternateIdentifier: { UniqueAttribute: { AttributePath: attribute, AttributeValue: value } },
-          }),
-          { abortSignal },
-        ),
-      );
-      if (!output.UserId) throw new UnexpectedResponseError("GetUserId returned no UserId");
-      return output.UserId;
-    } catch (error) {
-      // Only a missing USER; a missing identity store must fail loudly, not look like a new person.
-      if (isNotFound(error, "USER")) return undefined;
-      throw error;
-    }
+    const output = await this.getUserId(attribute, value, abortSignal);
+    if (output === undefined) return undefined;
+    if (!output.UserId) throw new UnexpectedResponseError("GetUserId returned no UserId");
+    return output.UserId;
   }
 
   /** DescribeUser (with the enterprise extension when asked); undefined when the user does not exist. */
@@ -140,34 +97,25 @@ export class IdentityStore {
     abortSignal: AbortSignal,
     options: { readonly enterprise: boolean },
   ): Promise<IdcUser | undefined> {
-    try {
-      const output = await this.timed("DescribeUser", abortSignal, () =>
-        this.client.send(
-          new DescribeUserCommand({
-            IdentityStoreId: this.identityStoreId,
-            UserId: userId,
-            ...(options.enterprise ? { Extensions: [ENTERPRISE_EXTENSION] } : {}),
-          }),
-          { abortSignal },
-        ),
-      );
-      if (!output.UserId || !output.UserName) {
-        throw new UnexpectedResponseError("DescribeUser returned no UserId or UserName");
-      }
-      return {
-        userId: output.UserId,
-        userName: output.UserName,
-        displayName: output.DisplayName,
-        givenName: output.Name?.GivenName,
-        familyName: output.Name?.FamilyName,
-        email: primaryEmail(output),
-        userType: output.UserType,
-        enterprise: enterpriseOf(output),
-      };
-    } catch (error) {
-      if (isNotFound(error, "USER")) return undefined;
-      throw error;
+    const output = await this.describe(
+      userId,
+      abortSignal,
+      options.enterprise ? [ENTERPRISE_EXTENSION] : undefined,
+    );
+    if (output === undefined) return undefined;
+    if (!output.UserId || !output.UserName) {
+      throw new UnexpectedResponseError("DescribeUser returned no UserId or UserName");
     }
+    return {
+      userId: output.UserId,
+      userName: output.UserName,
+      displayName: output.DisplayName,
+      givenName: output.Name?.GivenName,
+      familyName: output.Name?.FamilyName,
+      email: primaryEmail(output),
+      userType: output.UserType,
+      enterprise: enterpriseOf(output),
+    };
   }
 
   /** CreateUser with the ownership mark; `conflict` when the UserName (or, in some stores, the email) is taken. */
@@ -235,35 +183,6 @@ export class IdentityStore {
     }
   }
 
-  /** All group memberships of the user (every page of ListGroupMembershipsForMember). */
-  async listGroupMemberships(userId: string, abortSignal: AbortSignal): Promise<GroupMembership[]> {
-    const memberships: GroupMembership[] = [];
-    let nextToken: string | undefined;
-    for (let page = 0; page < MAX_MEMBERSHIP_PAGES; page += 1) {
-      const output = await this.timed("ListGroupMembershipsForMember", abortSignal, () =>
-        this.client.send(
-          new ListGroupMembershipsForMemberCommand({
-            IdentityStoreId: this.identityStoreId,
-            MemberId: { UserId: userId },
-            MaxResults: 100,
-            NextToken: nextToken,
-          }),
-          { abortSignal },
-        ),
-      );
-      for (const membership of output.GroupMemberships ?? []) {
-        if (membership.MembershipId && membership.GroupId) {
-          memberships.push({ membershipId: membership.MembershipId, groupId: membership.GroupId });
-        }
-      }
-      if (!output.NextToken) return memberships;
-      nextToken = output.NextToken;
-    }
-    throw new UnexpectedResponseError(
-      `ListGroupMembershipsForMember returned more than ${MAX_MEMBERSHIP_PAGES} pages`,
-    );
-  }
-
   /**
    * CreateGroupMembership; `already-member` on ConflictException (another sign-in raced us),
    * `group-missing` when the group no longer exists.
@@ -293,28 +212,6 @@ export class IdentityStore {
       ) {
         return "group-missing";
       }
-      throw error;
-    }
-  }
-
-  /** DeleteGroupMembership; `already-removed` on ResourceNotFoundException. */
-  async removeGroupMembership(
-    membershipId: string,
-    abortSignal: AbortSignal,
-  ): Promise<"removed" | "already-removed"> {
-    try {
-      await this.timed("DeleteGroupMembership", abortSignal, () =>
-        this.client.send(
-          new DeleteGroupMembershipCommand({
-            IdentityStoreId: this.identityStoreId,
-            MembershipId: membershipId,
-          }),
-          { abortSignal },
-        ),
-      );
-      return "removed";
-    } catch (error) {
-      if (isNotFound(error, "GROUP_MEMBERSHIP")) return "already-removed";
       throw error;
     }
   }

@@ -3,43 +3,24 @@
  * once per container: configuration is validated at cold start (a bad value fails every invocation
  * loudly, naming the variable) and the AWS clients are reused across invocations.
  */
-import type { Context, PreTokenGenerationV2TriggerEvent } from "aws-lambda";
-import { loadConfig, type Config } from "./config";
+import type { PreTokenGenerationV2TriggerEvent } from "aws-lambda";
+import { loadConfig } from "./config";
 import { ENV_VARS } from "./contract";
 import { cognitoAttributeWriter, createCognitoClient } from "./cognito-attributes";
 import { createHandler } from "./handler";
-import { AssumedRoleCredentials, createStsClient, sessionNameFor } from "../shared/assumed-role-credentials";
+import { createStsClient, crossAccountCredentials } from "../shared/assumed-role-credentials";
 import { createIdentityStoreClient } from "../shared/identity-store-client";
 import { DEFAULT_SERVICE_NAME, METRIC_UNITS } from "./metric-names";
-import {
-  createLogger,
-  createMetrics,
-  createTracer,
-  powertoolsLog,
-  powertoolsMetrics,
-} from "../shared/observability";
+import { coldStart, lambdaHandler, powertoolsMetrics } from "../shared/observability";
 
-const logger = createLogger(process.env[ENV_VARS.serviceName] || DEFAULT_SERVICE_NAME);
-
-let config: Config;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  logger.critical("Invalid configuration", error as Error);
-  throw error;
-}
-
-const metrics = createMetrics(config.metricsNamespace, config.serviceName);
-const tracer = createTracer(config.serviceName);
-// Cross-account mode: every Identity Store call uses the IdC account's role, assumed once per container.
-const roleCredentials =
-  config.identityStoreRoleArn === undefined
-    ? undefined
-    : new AssumedRoleCredentials({
-        sts: tracer.captureAWSv3Client(createStsClient()),
-        roleArn: config.identityStoreRoleArn,
-        sessionName: sessionNameFor(config.serviceName),
-      });
+const { config, logger, tracer, metrics, log } = coldStart({
+  loadConfig,
+  serviceNameVariable: ENV_VARS.serviceName,
+  defaultServiceName: DEFAULT_SERVICE_NAME,
+});
+const roleCredentials = crossAccountCredentials(config.identityStoreRoleArn, config.serviceName, {
+  sts: () => tracer.captureAWSv3Client(createStsClient()),
+});
 const client = tracer.captureAWSv3Client(
   createIdentityStoreClient(config.identityStoreRegion, { credentials: roleCredentials?.provider }),
 );
@@ -54,7 +35,7 @@ const handle = createHandler({
   client,
   credentials: roleCredentials,
   cognito,
-  log: powertoolsLog(logger),
+  log,
   metrics: powertoolsMetrics(metrics, METRIC_UNITS),
   coldStartMs: () => {
     const elapsed = firstInvocation ? initDurationMs : 0;
@@ -63,10 +44,8 @@ const handle = createHandler({
   },
 });
 
-export const handler = async (
-  event: PreTokenGenerationV2TriggerEvent,
-  context: Context,
-): Promise<PreTokenGenerationV2TriggerEvent> => {
-  if (context !== undefined && context !== null) logger.addContext(context);
-  return (await handle(event, context)) as PreTokenGenerationV2TriggerEvent;
-};
+export const handler = lambdaHandler(
+  logger,
+  async (event: PreTokenGenerationV2TriggerEvent, context) =>
+    (await handle(event, context)) as PreTokenGenerationV2TriggerEvent,
+);

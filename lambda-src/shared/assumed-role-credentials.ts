@@ -10,14 +10,15 @@
  */
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { untilAborted } from "./deadline";
 import { errorKind } from "./error-kind";
-import { clientSettings } from "./identity-store-client";
+import { clientSettings, type ClientOptions } from "./identity-store-client";
 
 /** Refresh credentials this long before they expire (the SDK's own providers use 5 minutes). */
 export const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
 /** Keep using cached credentials while a refresh fails, until this long before they expire. */
 export const MIN_REMAINING_VALIDITY_MS = 60_000;
-/** An AssumeRole call (retries included) is abandoned after this long. */
+/** An AssumeRole call (retries included) is abandoned after this long (a sign-in's default). */
 export const ASSUME_ROLE_TIMEOUT_MS = 3000;
 /** Session duration asked for (the default maximum session duration of a role). */
 export const DEFAULT_SESSION_SECONDS = 3600;
@@ -44,9 +45,12 @@ export function sessionNameFor(serviceName: string): string {
   return name.length >= 2 ? name : "idc-oidc-bridge";
 }
 
-/** The STS client (regional endpoint of the Lambda's region; `AWS_ENDPOINT_URL_STS` honoured). */
-export function createStsClient(): STSClient {
-  return new STSClient(clientSettings());
+/**
+ * The STS client (regional endpoint of the Lambda's region; `AWS_ENDPOINT_URL_STS` honoured), with the
+ * caller's timeouts and retries (default: a sign-in's).
+ */
+export function createStsClient(options: Pick<ClientOptions, "timeouts" | "retry"> = {}): STSClient {
+  return new STSClient(clientSettings(options));
 }
 
 export interface AssumedRoleOptions {
@@ -54,6 +58,8 @@ export interface AssumedRoleOptions {
   readonly roleArn: string;
   readonly sessionName: string;
   readonly durationSeconds?: number;
+  /** An AssumeRole call (retries included) is abandoned after this long; default ASSUME_ROLE_TIMEOUT_MS. */
+  readonly timeoutMs?: number;
   readonly now?: () => number;
 }
 
@@ -109,7 +115,7 @@ export class AssumedRoleCredentials {
           RoleSessionName: this.options.sessionName,
           DurationSeconds: this.options.durationSeconds ?? DEFAULT_SESSION_SECONDS,
         }),
-        { abortSignal: AbortSignal.timeout(ASSUME_ROLE_TIMEOUT_MS) },
+        { abortSignal: AbortSignal.timeout(this.options.timeoutMs ?? ASSUME_ROLE_TIMEOUT_MS) },
       );
       const credentials = output.Credentials;
       if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.Expiration) {
@@ -132,17 +138,24 @@ export class AssumedRoleCredentials {
   }
 
   private async waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    if (signal === undefined) return promise;
-    if (signal.aborted) throw signal.reason;
-    let onAbort = (): void => undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
-    try {
-      return await Promise.race([promise, aborted]);
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-    }
+    return signal === undefined ? promise : untilAborted(promise, signal);
   }
+}
+
+/**
+ * Cross-account mode: the credentials of `roleArn` (the IdC account's Identity Store role) for every
+ * Identity Store call, assumed once per container; undefined without a role (same account).
+ */
+export function crossAccountCredentials(
+  roleArn: string | undefined,
+  serviceName: string,
+  options: { readonly sts: () => STSClient; readonly timeoutMs?: number },
+): AssumedRoleCredentials | undefined {
+  if (roleArn === undefined) return undefined;
+  return new AssumedRoleCredentials({
+    sts: options.sts(),
+    roleArn,
+    sessionName: sessionNameFor(serviceName),
+    timeoutMs: options.timeoutMs,
+  });
 }

@@ -96,22 +96,26 @@ export class Deadline {
   async run<T>(work: Promise<T>): Promise<T> {
     // If the deadline wins, `work` still settles later; make sure that is never an unhandled rejection.
     work.catch(() => undefined);
-    const signal = this.signal;
-    if (signal.aborted) throw signal.reason;
-    let onAbort = (): void => undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
-    try {
-      return await Promise.race([work, aborted]);
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-    }
+    return untilAborted(work, this.signal);
   }
 
   dispose(): void {
     clearTimeout(this.timer);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+  }
+}
+
+/** Settles with `work`, or rejects with the signal's reason as soon as it aborts (whichever comes first). */
+export async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) throw signal.reason;
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
 }
