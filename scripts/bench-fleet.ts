@@ -1,0 +1,179 @@
+/**
+ * A fleet of Lambda containers for the bench's storms: many copies of the BUILT bundle, each with its own
+ * module instance (its own SDK client, retry state and pacing), like the separate containers Lambda starts
+ * for concurrent sign-ins. Each container handles one invocation at a time; an invocation goes to an idle
+ * container. The containers are started (cold starts) before the storm, spread over a few child processes
+ * so the fleet uses more than one core, and warmed up one by one (warmUp); cold start itself is measured
+ * separately (`cold require`). Modelling 200 cold containers in parallel would need 200 CPUs.
+ * Everything the bundles log goes to /dev/null.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const HOST = `
+"use strict";
+const { performance } = require("node:perf_hooks");
+const path = process.env.FLEET_BUNDLE_PATH;
+const idle = [];
+function contextFor(id, remainingMs, started) {
+  return {
+    awsRequestId: id,
+    functionName: "pre-token-generation",
+    functionVersion: "$LATEST",
+    invokedFunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:pre-token-generation",
+    memoryLimitInMB: "256",
+    getRemainingTimeInMillis: () => Math.max(0, Math.round(remainingMs - (performance.now() - started))),
+  };
+}
+process.on("message", async (message) => {
+  if (message.type === "start") {
+    for (let i = 0; i < message.containers; i++) {
+      delete require.cache[path];
+      idle.push(require(path).handler);
+    }
+    process.send({ type: "started" });
+    return;
+  }
+  if (message.type === "warm") {
+    // One invocation per container, one container at a time: a container's first invocation compiles the
+    // SDK's request path, which real containers do in parallel on their own CPUs.
+    let failures = 0;
+    for (const [index, handler] of idle.entries()) {
+      try {
+        await handler(message.events[index % message.events.length], contextFor("warm-" + index, 5000, performance.now()));
+      } catch {
+        failures += 1;
+      }
+    }
+    process.send({ type: "warmed", failures });
+    return;
+  }
+  if (message.type !== "invoke") return;
+  const handler = idle.pop();
+  const started = performance.now();
+  let reply;
+  try {
+    const result = await handler(message.event, contextFor(message.id, message.remainingMs, started));
+    reply = { type: "result", id: message.id, ok: true, result, elapsedMs: performance.now() - started };
+  } catch (error) {
+    reply = { type: "result", id: message.id, ok: false, error: { name: error.name, message: error.message }, elapsedMs: performance.now() - started };
+  }
+  idle.push(handler);
+  process.send(reply);
+});
+`;
+
+export interface FleetResult {
+  readonly ok: boolean;
+  readonly result?: Record<string, unknown>;
+  readonly error?: { name: string; message: string };
+  readonly elapsedMs: number;
+}
+
+interface Host {
+  readonly child: ChildProcess;
+  idle: number;
+}
+
+export class LambdaFleet {
+  private readonly pending = new Map<string, (result: FleetResult) => void>();
+  private readonly queue: Array<() => void> = [];
+  private sequence = 0;
+
+  private constructor(private readonly hosts: Host[]) {
+    for (const host of hosts) {
+      host.child.on("message", (message: FleetResult & { type: string; id: string }) => {
+        if (message.type !== "result") return;
+        host.idle += 1;
+        this.pending.get(message.id)?.(message);
+        this.pending.delete(message.id);
+        this.queue.shift()?.();
+      });
+    }
+  }
+
+  /** Starts `containers` containers of `bundlePath` with `env`, over `processes` child processes. */
+  static async start(options: {
+    bundlePath: string;
+    env: Record<string, string>;
+    containers: number;
+    processes?: number;
+    scratchDir: string;
+  }): Promise<LambdaFleet> {
+    const processes = Math.max(1, Math.min(options.processes ?? os.cpus().length, options.containers));
+    const hostFile = path.join(options.scratchDir, "fleet-host.cjs");
+    writeFileSync(hostFile, HOST);
+    const hosts = await Promise.all(
+      Array.from({ length: processes }, async (_, index) => {
+        const containers =
+          Math.floor(options.containers / processes) + (index < options.containers % processes ? 1 : 0);
+        const child = fork(hostFile, [], {
+          env: { ...options.env, FLEET_BUNDLE_PATH: options.bundlePath },
+          stdio: ["ignore", "ignore", "ignore", "ipc"],
+        });
+        await new Promise<void>((resolve, reject) => {
+          child.once("exit", (code) => reject(new Error(`fleet host exited (code ${code}) while starting`)));
+          child.on("message", (message: { type: string }) => {
+            if (message.type === "started") resolve();
+          });
+          child.send({ type: "start", containers });
+        });
+        return { child, idle: containers };
+      }),
+    );
+    return new LambdaFleet(hosts);
+  }
+
+  /**
+   * Invokes every container once with `events` (round robin), one container at a time per process, so the
+   * storm that follows meets warm containers (returns how many warm-up invocations failed).
+   */
+  async warmUp(events: unknown[]): Promise<number> {
+    const failures = await Promise.all(
+      this.hosts.map(
+        (host) =>
+          new Promise<number>((resolve) => {
+            const onMessage = (message: { type: string; failures: number }): void => {
+              if (message.type !== "warmed") return;
+              host.child.off("message", onMessage);
+              resolve(message.failures);
+            };
+            host.child.on("message", onMessage);
+            host.child.send({ type: "warm", events });
+          }),
+      ),
+    );
+    return failures.reduce((sum, count) => sum + count, 0);
+  }
+
+  /** Invokes an idle container (waiting for one if all are busy). */
+  async invoke(event: unknown, remainingMs = 5000): Promise<FleetResult> {
+    let host = this.hosts.find((candidate) => candidate.idle > 0);
+    while (host === undefined) {
+      await new Promise<void>((resolve) => this.queue.push(resolve));
+      host = this.hosts.find((candidate) => candidate.idle > 0);
+    }
+    host.idle -= 1;
+    const id = `invocation-${(this.sequence += 1)}`;
+    const chosen = host;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      chosen.child.send({ type: "invoke", id, event, remainingMs });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.hosts.map(
+        (host) =>
+          new Promise<void>((resolve) => {
+            if (host.child.exitCode !== null) return resolve();
+            host.child.once("exit", () => resolve());
+            host.child.kill("SIGTERM");
+          }),
+      ),
+    );
+  }
+}
