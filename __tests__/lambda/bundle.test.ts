@@ -36,7 +36,11 @@ function outcomes(): string[] {
 }
 
 beforeEach(async () => {
-  server = await IdentityStoreTestServer.start({ identityStoreId: "d-9a8b7c6d5e", region: "eu-west-1" });
+  server = await IdentityStoreTestServer.start({
+    identityStoreId: "d-9a8b7c6d5e",
+    region: "eu-west-1",
+    rateLimit: false,
+  });
 });
 
 afterEach(async () => {

@@ -41,11 +41,3 @@ export class SyncFailedError extends Error {
     );
   }
 }
-
-/** The invocation's time budget for Identity Store calls ran out. */
-export class DeadlineExceededError extends Error {
-  override readonly name = "DeadlineExceededError";
-  constructor(readonly budgetMs: number) {
-    super(`Identity Store calls did not complete within the ${budgetMs} ms budget`);
-  }
-}

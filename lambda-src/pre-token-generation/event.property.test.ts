@@ -16,7 +16,7 @@ import { parseEvent, USER_TRIGGER_SOURCES } from "./event";
 import { createHandler } from "./handler";
 import { anyChar, anyEmail, anyText } from "./test-support/arbitraries";
 import { addedClaims } from "./test-support/events";
-import { RecordingLog, RecordingMetrics } from "./test-support/telemetry";
+import { RecordingLog, RecordingMetrics } from "../shared/test-support/telemetry";
 import { NAME_MAX_LENGTH, NAME_PATTERN, USER_NAME_MAX_LENGTH, USER_NAME_PATTERN } from "./text";
 
 /** Attribute values: hostile text mostly, sometimes a non-string or absent. */

@@ -12,12 +12,13 @@ import {
 } from "@aws-sdk/client-identitystore";
 import { mockClient } from "aws-sdk-client-mock";
 import type { Config } from "./config";
-import { DeadlineExceededError, InvalidEventError, LoginDeniedError, SyncFailedError } from "./errors";
+import { DeadlineExceededError } from "../shared/deadline";
+import { InvalidEventError, LoginDeniedError, SyncFailedError } from "./errors";
 import { USER_TRIGGER_SOURCES } from "./event";
 import { createHandler } from "./handler";
-import { METRIC_NAMES } from "./metric-names";
+import { METRIC_NAMES, type MetricName } from "./metric-names";
 import { addedClaims, preTokenEvent, SENSITIVE_MARKER } from "./test-support/events";
-import { RecordingLog, RecordingMetrics } from "./test-support/telemetry";
+import { RecordingLog, RecordingMetrics } from "../shared/test-support/telemetry";
 
 const identityStore = mockClient(IdentitystoreClient);
 
@@ -44,7 +45,7 @@ const conflict = (): ConflictException =>
 
 function setup(overrides: Partial<Config> = {}) {
   const log = new RecordingLog();
-  const metrics = new RecordingMetrics();
+  const metrics = new RecordingMetrics<MetricName>();
   const handler = createHandler({
     config: { ...baseConfig, ...overrides },
     client: new IdentitystoreClient({ region: "eu-west-1" }),

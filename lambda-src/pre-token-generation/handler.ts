@@ -1,20 +1,20 @@
 import type { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import type { Config } from "./config";
 import { IDENTITY_STORE_USER_ID_CLAIM } from "./contract";
-import { budgetFor, Deadline } from "./deadline";
+import { budgetFor, Deadline } from "../shared/deadline";
 import { InvalidEventError, LoginDeniedError, SyncFailedError } from "./errors";
 import { addClaims, parseEvent, type ParsedEvent } from "./event";
 import { syncGroups } from "./group-sync";
 import { IdentityStore, resolveUser, type ResolveOutcome } from "./identity-store";
-import { METRIC_NAMES } from "./metric-names";
+import { METRIC_NAMES, type MetricName } from "./metric-names";
 import { personFromAttributes, type Person } from "./person";
-import { describeError, type Log, type MetricsSink } from "./telemetry";
+import { describeError, type Log, type MetricsSink } from "../shared/telemetry";
 
 export interface HandlerDependencies {
   readonly config: Config;
   readonly client: IdentitystoreClient;
   readonly log: Log;
-  readonly metrics: MetricsSink;
+  readonly metrics: MetricsSink<MetricName>;
 }
 
 /** The part of the Lambda context the handler uses. */

@@ -4,7 +4,8 @@
  */
 import type { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { IdentityStoreTestServer } from "../../__tests__/lambda/identity-store-server";
-import { createIdentityStoreClient, IdentityStore, resolveUser } from "./identity-store";
+import { createIdentityStoreClient } from "../shared/identity-store-client";
+import { IdentityStore, resolveUser } from "./identity-store";
 import type { Person } from "./person";
 
 const ENV_KEYS = [

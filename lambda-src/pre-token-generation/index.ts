@@ -7,9 +7,15 @@ import type { Context, PreTokenGenerationV2TriggerEvent } from "aws-lambda";
 import { loadConfig, type Config } from "./config";
 import { ENV_VARS } from "./contract";
 import { createHandler } from "./handler";
-import { createIdentityStoreClient } from "./identity-store";
-import { DEFAULT_SERVICE_NAME } from "./metric-names";
-import { createLogger, createMetrics, createTracer, powertoolsLog, powertoolsMetrics } from "./observability";
+import { createIdentityStoreClient } from "../shared/identity-store-client";
+import { DEFAULT_SERVICE_NAME, METRIC_UNITS } from "./metric-names";
+import {
+  createLogger,
+  createMetrics,
+  createTracer,
+  powertoolsLog,
+  powertoolsMetrics,
+} from "../shared/observability";
 
 const logger = createLogger(process.env[ENV_VARS.serviceName] || DEFAULT_SERVICE_NAME);
 
@@ -29,7 +35,7 @@ const handle = createHandler({
   config,
   client,
   log: powertoolsLog(logger),
-  metrics: powertoolsMetrics(metrics),
+  metrics: powertoolsMetrics(metrics, METRIC_UNITS),
 });
 
 export const handler = async (

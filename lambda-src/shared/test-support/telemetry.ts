@@ -1,5 +1,4 @@
 /** In-memory Log and MetricsSink for unit tests. */
-import type { MetricName } from "../metric-names";
 import type { Log, LogAttributes, MetricsSink } from "../telemetry";
 
 export interface LogEntry {
@@ -28,7 +27,7 @@ export class RecordingLog implements Log {
   }
 }
 
-export class RecordingMetrics implements MetricsSink {
+export class RecordingMetrics<MetricName extends string = string> implements MetricsSink<MetricName> {
   readonly recorded: Array<{ name: MetricName; value: number }> = [];
   /** Metrics recorded but not yet published. */
   private unpublished = 0;

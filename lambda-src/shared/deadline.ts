@@ -1,4 +1,10 @@
-import { DeadlineExceededError } from "./errors";
+/** The invocation's time budget ran out. */
+export class DeadlineExceededError extends Error {
+  override readonly name = "DeadlineExceededError";
+  constructor(readonly budgetMs: number) {
+    super(`AWS calls did not complete within the ${budgetMs} ms budget`);
+  }
+}
 
 /**
  * Cognito waits 5 s for the trigger (cold start included) and then fails the sign-in. All Identity

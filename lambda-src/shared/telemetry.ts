@@ -1,8 +1,6 @@
-import type { MetricName } from "./metric-names";
-
 export type LogAttributes = Record<string, unknown>;
 
-/** The structured logger the handler needs (Powertools Logger in production). */
+/** The structured logger the handlers need (Powertools Logger in production). */
 export interface Log {
   debug(message: string, attributes?: LogAttributes): void;
   info(message: string, attributes?: LogAttributes): void;
@@ -10,9 +8,9 @@ export interface Log {
   error(message: string, attributes?: LogAttributes): void;
 }
 
-/** The metrics the handler records (Powertools Metrics / EMF in production). */
-export interface MetricsSink {
-  add(name: MetricName, value: number): void;
+/** The metrics a handler records (Powertools Metrics / EMF in production), by metric name. */
+export interface MetricsSink<Name extends string = string> {
+  add(name: Name, value: number): void;
   /** Flushes what was recorded during the invocation. */
   publish(): void;
 }

@@ -1,7 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
-import { METRIC_UNITS } from "./metric-names";
 import type { Log, LogAttributes, MetricsSink } from "./telemetry";
 
 /** Powertools Logger behind the handler's Log interface. */
@@ -15,13 +14,16 @@ export function powertoolsLog(logger: Logger): Log {
   return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
 }
 
-/** Powertools Metrics (CloudWatch EMF on stdout) behind the handler's MetricsSink interface. */
-export function powertoolsMetrics(metrics: Metrics): MetricsSink {
+/** Powertools Metrics (CloudWatch EMF on stdout) behind the MetricsSink interface; `units` per metric name. */
+export function powertoolsMetrics<Name extends string>(
+  metrics: Metrics,
+  units: Readonly<Record<Name, "Count" | "Milliseconds">>,
+): MetricsSink<Name> {
   return {
     add: (name, value) =>
       metrics.addMetric(
         name,
-        METRIC_UNITS[name] === "Milliseconds" ? MetricUnit.Milliseconds : MetricUnit.Count,
+        units[name] === "Milliseconds" ? MetricUnit.Milliseconds : MetricUnit.Count,
         value,
       ),
     publish: () => {
@@ -41,7 +43,7 @@ export function createMetrics(namespace: string, serviceName: string): Metrics {
 /**
  * Tracer that is active only where X-Ray is (in Lambda, not under SAM local, unless
  * POWERTOOLS_TRACE_ENABLED=false); elsewhere every call is a no-op. HTTP(S) is not patched
- * globally: only the Identity Store client is captured.
+ * globally: only the AWS clients passed to captureAWSv3Client are traced.
  */
 export function createTracer(serviceName: string): Tracer {
   return new Tracer({ serviceName, captureHTTPsRequests: false });

@@ -1,5 +1,4 @@
-import { budgetFor, Deadline, MAX_BUDGET_MS, SAFETY_MARGIN_MS } from "./deadline";
-import { DeadlineExceededError } from "./errors";
+import { budgetFor, Deadline, DeadlineExceededError, MAX_BUDGET_MS, SAFETY_MARGIN_MS } from "./deadline";
 
 describe("budgetFor", () => {
   it.each([
