@@ -41,6 +41,7 @@ process.on("message", async (message) => {
     // SDK's request path, which real containers do in parallel on their own CPUs.
     let failures = 0;
     for (const [index, handler] of idle.entries()) {
+      if (index > 0) await new Promise((resolve) => setTimeout(resolve, message.intervalMs));
       try {
         await handler(message.events[index % message.events.length], contextFor("warm-" + index, 5000, performance.now()));
       } catch {
@@ -127,10 +128,11 @@ export class LambdaFleet {
   }
 
   /**
-   * Invokes every container once with `events` (round robin), one container at a time per process, so the
-   * storm that follows meets warm containers (returns how many warm-up invocations failed).
+   * Invokes every container once with `events` (round robin), one container at a time per process and at
+   * most `perSecond` in all, so the storm that follows meets warm containers (returns how many failed).
    */
-  async warmUp(events: unknown[]): Promise<number> {
+  async warmUp(events: unknown[], perSecond: number): Promise<number> {
+    const intervalMs = (1000 * this.hosts.length) / perSecond;
     const failures = await Promise.all(
       this.hosts.map(
         (host) =>
@@ -141,7 +143,7 @@ export class LambdaFleet {
               resolve(message.failures);
             };
             host.child.on("message", onMessage);
-            host.child.send({ type: "warm", events });
+            host.child.send({ type: "warm", events, intervalMs });
           }),
       ),
     );

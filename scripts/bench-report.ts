@@ -15,6 +15,8 @@ export interface Figure extends Measure {
   readonly section: string;
   /** What it is compared with, measured in the same run. */
   readonly comparison?: Measure;
+  /** Whether value / comparison means something (not for a limit or a total the value is part of). */
+  readonly ratio: boolean;
   /** The target of issue 14, if any, and whether this run met it. */
   readonly target?: { readonly text: string; readonly met: boolean };
 }
@@ -61,7 +63,7 @@ export function renderReadmeBlock(results: BenchResults): string {
   for (const figure of results.figures) {
     const comparison = figure.comparison;
     const ratio =
-      comparison && comparison.unit === figure.unit && comparison.value > 0
+      figure.ratio && comparison && comparison.unit === figure.unit && comparison.value > 0
         ? `${(figure.value / comparison.value).toFixed(2)}×`
         : "";
     const target = figure.target ? `${figure.target.text} ${figure.target.met ? "✅" : "❌ not met"}` : "";

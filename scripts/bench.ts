@@ -24,7 +24,7 @@ import { build, type BuildOptions } from "esbuild";
 import * as prettier from "prettier";
 import { preTokenEvent } from "../lambda-src/pre-token-generation/test-support/events";
 import { BUNDLE_PATH, containerEnv, LambdaContainer } from "../__tests__/lambda/bundle-harness";
-import { IdentityStoreTestServer } from "../__tests__/lambda/identity-store-server";
+import { DEFAULT_RATE_LIMIT, IdentityStoreTestServer } from "../__tests__/lambda/identity-store-server";
 import { LambdaFleet } from "./bench-fleet";
 import {
   renderReadmeBlock,
@@ -77,8 +77,14 @@ function interleaved(runs: number, commands: Array<() => number>): number[] {
   return times.map(median);
 }
 
-function figure(section: string, measure: Measure, comparison?: Measure, target?: Figure["target"]): void {
-  figures.push({ section, ...measure, comparison, target });
+function figure(
+  section: string,
+  measure: Measure,
+  comparison?: Measure,
+  target?: Figure["target"],
+  options: { ratio?: boolean } = {},
+): void {
+  figures.push({ section, ...measure, comparison, ratio: options.ratio ?? comparison !== undefined, target });
 }
 
 /** Every file under `dir`: relative path → sha256. */
@@ -107,7 +113,28 @@ function cliAppEnv(outdir: string): NodeJS.ProcessEnv {
   };
 }
 
-function synth(): () => Promise<void> {
+/** The app bundle with node_modules external, the alternative to bundling the providers (same depth as dist/app). */
+async function externalAppBundle(): Promise<string> {
+  const app = (await import(path.join(ROOT, "scripts", "build-app.mjs"))) as {
+    appBuildOptions(): BuildOptions;
+  };
+  const outfile = path.join(ROOT, "dist", "bench-app-external", "main.js");
+  const result = await build({ ...app.appBuildOptions(), outfile, packages: "external" });
+  mkdirSync(path.dirname(outfile), { recursive: true });
+  writeFileSync(outfile, result.outputFiles![0].contents);
+  return outfile;
+}
+
+async function synth(): Promise<void> {
+  const externalApp = await externalAppBundle();
+  try {
+    await synthFigures(externalApp);
+  } finally {
+    rmSync(path.dirname(externalApp), { recursive: true, force: true });
+  }
+}
+
+async function synthFigures(externalApp: string): Promise<void> {
   const npm = process.env.npm_execpath?.endsWith(".js")
     ? [process.execPath, process.env.npm_execpath]
     : ["npm"];
@@ -153,12 +180,13 @@ function synth(): () => Promise<void> {
     const outdir = fresh("app");
     return timed(command, [], { shell: true, env: cliAppEnv(outdir) });
   };
-  const [ours, theirs, tsx] = interleaved(5, [
+  const node = JSON.stringify(process.execPath);
+  const [ours, theirs, tsx, bundled, external] = interleaved(5, [
     app(appCommand),
     app(TEMPLATE_APP),
-    app(
-      `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"))} main.ts`,
-    ),
+    app(`${node} ${JSON.stringify(path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"))} main.ts`),
+    app(`${node} dist/app/main.js`),
+    app(`${node} ${JSON.stringify(externalApp)}`),
   ]);
   figure(
     "synth",
@@ -171,8 +199,13 @@ function synth(): () => Promise<void> {
     { label: "app alone: the bundle (`node scripts/app.mjs`)", value: ours / 1000, unit: "s" },
     { label: "the TypeScript sources under tsx (`tsx main.ts`)", value: tsx / 1000, unit: "s" },
   );
+  figure(
+    "synth",
+    { label: "app bundle, providers bundled (`node dist/app/main.js`)", value: bundled / 1000, unit: "s" },
+    { label: "node_modules left external (`packages: external`)", value: external / 1000, unit: "s" },
+  );
 
-  return () => validate(fast, npm);
+  await validate(fast, npm);
 }
 
 /** `npm run validate` when this branch has it; else a config-only load (the config module bundled, run by node). */
@@ -203,7 +236,8 @@ async function validate(fastSynthMs: number, npm: string[]): Promise<void> {
       format: "cjs",
       logLevel: "warning",
     });
-    run = () => timed(process.execPath, [outfile]);
+    const env = { ...baseEnv, BRIDGE_CONFIG: path.join(ROOT, "config", "example.json") };
+    run = () => timed(process.execPath, [outfile], { env });
   }
   run();
   const [ms] = interleaved(5, [run]);
@@ -283,7 +317,7 @@ async function lambdaBundle(): Promise<void> {
     );
   }
   const cold = interleaved(
-    15,
+    21,
     files.map((file) => () => coldRequire(file)),
   );
   steps.forEach(([choice], index) => {
@@ -318,7 +352,8 @@ async function lambdaBundle(): Promise<void> {
 // ---- JIT handler ---------------------------------------------------------------------------------
 
 async function jitWarm(): Promise<void> {
-  const server = await IdentityStoreTestServer.start();
+  // No quota here: these are latencies, and 200 sign-ins in a row would exceed 20 requests/s.
+  const server = await IdentityStoreTestServer.start({ rateLimit: false });
   const groups = [server.addGroup(), server.addGroup()];
   const plain = await LambdaContainer.start(containerEnv(server));
   const synced = await LambdaContainer.start(
@@ -359,11 +394,15 @@ async function jitWarm(): Promise<void> {
         "JIT (warm, loopback store)",
         { label: `${label}: p50`, value: median(values), unit: "ms" },
         limit,
+        undefined,
+        { ratio: false },
       );
       figure(
         "JIT (warm, loopback store)",
         { label: `${label}: p99`, value: percentile(values, 99), unit: "ms" },
         limit,
+        undefined,
+        { ratio: false },
       );
     }
   } finally {
@@ -373,7 +412,7 @@ async function jitWarm(): Promise<void> {
 }
 
 async function hungStore(): Promise<void> {
-  const server = await IdentityStoreTestServer.start();
+  const server = await IdentityStoreTestServer.start({ rateLimit: false });
   server.hang();
   const deny = await LambdaContainer.start(containerEnv(server, { ON_SYNC_FAILURE: "deny" }));
   const allow = await LambdaContainer.start(containerEnv(server, { ON_SYNC_FAILURE: "allow" }));
@@ -411,20 +450,9 @@ async function hungStore(): Promise<void> {
 
 // ---- storms (Identity Store test server limited to 20 requests/s per operation) ------------------
 
-const RATE_LIMIT = 20;
-
-/** The throttling Identity Store test server (branch jit), or why it is not there. */
-async function throttledServer(): Promise<IdentityStoreTestServer | string> {
-  const start = IdentityStoreTestServer.start as (
-    options?: Record<string, unknown>,
-  ) => Promise<IdentityStoreTestServer>;
-  const server = await start({ requestsPerSecond: RATE_LIMIT });
-  const probe = server as unknown as { requestsPerSecond?: number };
-  if (probe.requestsPerSecond !== RATE_LIMIT) {
-    await server.close();
-    return "the Identity Store test server has no per-operation rate limit yet (branch jit)";
-  }
-  return server;
+/** The Identity Store test server with the Identity Store's quota: 20 requests/s per operation, burst 20. */
+async function throttledServer(): Promise<IdentityStoreTestServer> {
+  return IdentityStoreTestServer.start({ rateLimit: DEFAULT_RATE_LIMIT });
 }
 
 /** 200 first-time people within 2 s; each retried by Cognito up to 3 attempts in all. */
@@ -455,7 +483,8 @@ async function signInStorm(): Promise<void> {
       server.addUser({ UserName: email, Emails: [{ Value: email, Type: "work", Primary: true }] });
       return preTokenEvent({ userAttributes: { email } });
     });
-    const warmUpFailures = await fleet.warmUp(warmUp);
+    // Paced below the quota (one lookup each), so the storm starts with full buckets and no throttling history.
+    const warmUpFailures = await fleet.warmUp(warmUp, DEFAULT_RATE_LIMIT.ratePerSecond * 0.75);
     if (warmUpFailures > 0) throw new Error(`${warmUpFailures} warm-up sign-ins failed`);
     server.users.clear();
     server.calls.length = 0;
@@ -502,6 +531,7 @@ async function signInStorm(): Promise<void> {
       { label: "duplicate users", value: duplicates, unit: "count" },
       { label: "users created", value: server.users.size, unit: "count" },
       { text: "0", met: duplicates === 0 },
+      { ratio: false },
     );
     figure(
       "storm (200 in 2 s, 20 req/s per operation)",
@@ -511,6 +541,8 @@ async function signInStorm(): Promise<void> {
         unit: "calls",
       },
       { label: "calls in all", value: server.calls.length, unit: "calls" },
+      undefined,
+      { ratio: false },
     );
     figure("storm (200 in 2 s, 20 req/s per operation)", {
       label: "until everyone settled",
@@ -526,10 +558,6 @@ async function signInStorm(): Promise<void> {
 /** One first sign-in into 50 mapped groups at 20 requests/s per operation. */
 async function fiftyGroups(): Promise<void> {
   const server = await throttledServer();
-  if (typeof server === "string") {
-    notMeasured.push({ section: "storm", label: "first sign-in into 50 mapped groups", reason: server });
-    return;
-  }
   const groupMap: Record<string, string> = {};
   for (let i = 0; i < 50; i++) groupMap[`team-${i}`] = server.addGroup();
   const container = await LambdaContainer.start(
@@ -569,13 +597,23 @@ async function fiftyGroups(): Promise<void> {
 
 // ---- report --------------------------------------------------------------------------------------
 
-async function writeResults(): Promise<void> {
+async function report(write: boolean): Promise<void> {
   const results: BenchResults = {
     machine: { cpus: os.cpus().length, node: process.version, loadAverage: loadAtStart },
     figures,
     bundleChoices,
     notMeasured,
   };
+  printResults(results);
+  if (write) {
+    await writeResults(results);
+    console.log(`\nwrote bench/results.json and README.md ("Speed")`);
+  } else {
+    console.log("\n(--only: bench/results.json and README.md left as they were)");
+  }
+}
+
+async function writeResults(results: BenchResults): Promise<void> {
   const format = async (file: string, text: string) =>
     prettier.format(text, { ...(await prettier.resolveConfig(file)), filepath: file });
   mkdirSync(path.join(ROOT, "bench"), { recursive: true });
@@ -584,14 +622,18 @@ async function writeResults(): Promise<void> {
   const readmeFile = path.join(ROOT, "README.md");
   const readme = replaceReadmeBlock(readFileSync(readmeFile, "utf8"), renderReadmeBlock(results));
   writeFileSync(readmeFile, await format(readmeFile, readme));
+}
 
+function printResults(results: BenchResults): void {
   const width = Math.max(...figures.map((f) => `${f.section}: ${f.label}`.length));
   console.log(
     `\nidc-oidc-bridge bench (${results.machine.cpus} CPUs, node ${results.machine.node}, load ${loadAtStart.map((l) => l.toFixed(1)).join(" ")})`,
   );
   for (const f of figures) {
     const ratio =
-      f.comparison && f.comparison.unit === f.unit ? `  ${(f.value / f.comparison.value).toFixed(2)}×` : "";
+      f.ratio && f.comparison && f.comparison.unit === f.unit
+        ? `  ${(f.value / f.comparison.value).toFixed(2)}×`
+        : "";
     const target = f.target ? `  target ${f.target.text}: ${f.target.met ? "met" : "NOT MET"}` : "";
     const against = f.comparison ? `  vs ${f.comparison.label} ${f.comparison.value.toFixed(2)}` : "";
     console.log(
@@ -600,22 +642,34 @@ async function writeResults(): Promise<void> {
   }
   for (const missing of notMeasured)
     console.log(`  ${missing.section}: ${missing.label}: NOT MEASURED (${missing.reason})`);
-  console.log(`\nwrote bench/results.json and README.md ("Speed")`);
 }
 
 const loadAtStart = os.loadavg();
 
-async function main(): Promise<void> {
-  await lambdaBundle();
-  await synth()();
-  await jitWarm();
-  await hungStore();
-  await signInStorm();
-  await fiftyGroups();
-  await writeResults();
+const SECTIONS: Record<string, () => Promise<void>> = {
+  bundle: lambdaBundle,
+  synth,
+  jit: jitWarm,
+  hung: hungStore,
+  storm: signInStorm,
+  groups: fiftyGroups,
+};
+
+/** `npm run bench` runs every section and writes the results; `-- --only storm,groups` only prints some. */
+async function main(args: string[]): Promise<void> {
+  const flag = args.indexOf("--only");
+  const only = flag >= 0 ? (args[flag + 1] ?? "").split(",") : undefined;
+  const unknown = (only ?? []).filter((name) => !(name in SECTIONS));
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown section(s) ${unknown.join(", ")}; sections: ${Object.keys(SECTIONS).join(", ")}`,
+    );
+  for (const [name, section] of Object.entries(SECTIONS))
+    if (only === undefined || only.includes(name)) await section();
+  await report(only === undefined);
 }
 
-main()
+main(process.argv.slice(2))
   .catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
