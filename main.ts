@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { ConfigError, loadConfig, resolveConfigPath } from "./config";
+import { ConfigError, configWarnings, loadConfig, resolveConfigPath } from "./config";
 import { buildStacks } from "./stacks";
 
 // The only place that reads the environment and files: everything below gets typed values.
@@ -10,6 +10,7 @@ const bundleDir = path.join(__dirname, "dist", "lambda", "pre-token-generation")
 
 try {
   const config = loadConfig(configPath);
+  for (const warning of configWarnings(config)) console.error(`Warning: ${warning}`);
   if (!existsSync(path.join(bundleDir, "index.js"))) {
     throw new Error(
       `The JIT Lambda bundle ${path.relative(process.cwd(), bundleDir)}/index.js is missing: run \`npm run build:lambda\` (npm run synth does it for you).`,
@@ -19,6 +20,7 @@ try {
   buildStacks(app, config, { preTokenGenerationBundleDir: bundleDir, projectRoot: __dirname });
   app.synth();
 } catch (e) {
+  // Printed once, here; nothing has been written yet.
   console.error(e instanceof ConfigError ? e.message : `Synth failed: ${(e as Error).message}`);
   process.exit(1);
 }

@@ -83,3 +83,67 @@ function runApp(config: unknown) {
     }
   });
 });
+
+(existsSync(BUNDLE) ? describe : describe.skip)("config mistakes through main.ts and npm run synth", () => {
+  it("refuses every kind of config mistake the clouds would reject, each named once, before writing anything", () => {
+    const config = JSON.parse(
+      readFileSync(path.join(ROOT, "__tests__", "fixtures", "config", "rich.json"), "utf8"),
+    );
+    config.backend.kmsKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab";
+    config.cognito.upstreamProviders[0].name = "okta_corp";
+    config.cognito.upstreamProviders[0].trustEmail = false;
+    config.cognito.upstreamProviders[0].attributeMapping.team = "team";
+    config.cognito.provisioning.groupMap.Sales = "engineers";
+    config.cognito.provisioning.groupsAttribute = "custom:teams";
+    config.cognito.provisioning.enterpriseAttributes.division = "custom:division";
+    config.cloudflare.accessControlAttributes.Department = "custom:department";
+    config.identityCenter.permissionSets[0].inlinePolicy.Statement[0].Principal = "*";
+    const run = runApp(config);
+    expect(run.status).toBe(1);
+    for (const field of [
+      "backend.kmsKeyId",
+      "cognito.upstreamProviders[0].name",
+      "cognito.upstreamProviders[0].trustEmail",
+      "cognito.upstreamProviders[0].attributeMapping.team",
+      "cognito.provisioning.groupMap.Sales",
+      "cognito.provisioning.groupsAttribute",
+      "cognito.provisioning.enterpriseAttributes.division",
+      "cloudflare.accessControlAttributes.Department",
+      "identityCenter.permissionSets[0].inlinePolicy.Statement[0].Principal",
+    ]) {
+      expect(run.stderr.split("\n").filter((l) => l.startsWith(`  - ${field}: `))).toHaveLength(1);
+    }
+    expect(run.stderr.match(/Invalid config/g)).toHaveLength(1);
+    expect(existsSync(run.outdir)).toBe(false);
+  });
+
+  it("warns once on stderr when verified emails are not required, and still synthesizes", () => {
+    const config = exampleInput();
+    config.cognito.provisioning!.requireVerifiedEmail = false;
+    const run = runApp(config);
+    expect(run.status).toBe(0);
+    expect(run.stderr.match(/^Warning: cognito\.provisioning\.requireVerifiedEmail is false/gm)).toHaveLength(
+      1,
+    );
+    expect(existsSync(path.join(run.outdir, "manifest.json"))).toBe(true);
+  });
+
+  it("npm run synth prints a config error once (the check runs before cdktf, which would repeat it)", () => {
+    const dir = tempDir("bridge-synth-error-");
+    const config = exampleInput();
+    config.environment = "Prod";
+    const configFile = path.join(dir, "prod.json");
+    writeFileSync(configFile, JSON.stringify(config));
+    const outdir = path.join(dir, "out");
+    const run = spawnSync("npm", ["run", "--silent", "synth", "--", "--output", outdir], {
+      cwd: ROOT,
+      env: { ...process.env, BRIDGE_CONFIG: configFile, CHECKPOINT_DISABLE: "1" },
+      encoding: "utf8",
+    });
+    expect(run.status).not.toBe(0);
+    const output = `${run.stdout}${run.stderr}`;
+    expect(output.match(/Invalid config/g)).toHaveLength(1);
+    expect(output.match(/- environment: expected 1-16 lowercase letters/g)).toHaveLength(1);
+    expect(existsSync(outdir)).toBe(false);
+  });
+});

@@ -116,7 +116,7 @@ describe("backends", () => {
       bucket: "corp-state",
       region: "us-east-2",
       keyPrefix: "platform/idc",
-      kmsKeyId: "arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      kmsKeyId: "arn:aws:kms:us-east-2:111111111111:key/0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0",
       dynamodbTable: "tf-locks",
     });
     const expected = (stack: string) => ({
@@ -125,7 +125,7 @@ describe("backends", () => {
       key: `platform/idc/prod/${stack}.tfstate`,
       encrypt: true,
       use_lockfile: true,
-      kms_key_id: "arn:aws:kms:us-east-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      kms_key_id: "arn:aws:kms:us-east-2:111111111111:key/0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0",
       dynamodb_table: "tf-locks",
     });
     expect(json(bridge.identityCenter).terraform.backend).toEqual({ s3: expected("identity-center") });

@@ -1,14 +1,16 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import {
   ConfigError,
   DEFAULT_CONFIG_PATH,
+  displayPath,
   loadConfig,
   parseConfig,
   resolveConfigPath,
   type BridgeConfigInput,
 } from ".";
-import { exampleInput } from "../__tests__/helpers/stacks";
+import { trustedEmailProviders } from "./cognito-checks";
+import { exampleInput, RICH_CONFIG } from "../__tests__/helpers/stacks";
 import { tempDir } from "../__tests__/helpers/temp-dirs";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -112,8 +114,8 @@ describe("config validation", () => {
     [
       "inline policy without Statement",
       (c) => (c.identityCenter.permissionSets[1].inlinePolicy = { Version: "2012-10-17" }),
-      "identityCenter.permissionSets[1].inlinePolicy",
-      '"Statement"',
+      "identityCenter.permissionSets[1].inlinePolicy.Statement",
+      "expected a statement object or a non-empty list of statements",
     ],
     [
       "managed policy not AWS managed",
@@ -178,7 +180,10 @@ describe("config validation", () => {
     ],
     [
       "groupMap to unknown IdC group",
-      (c) => (c.cognito.provisioning.groupMap["cognito-ops"] = "ops"),
+      (c) => {
+        c.cognito.groups.push({ name: "cognito-ops" });
+        c.cognito.provisioning.groupMap["cognito-ops"] = "ops";
+      },
       'cognito.provisioning.groupMap["cognito-ops"]',
       "one of identityCenter.groups",
     ],
@@ -234,7 +239,7 @@ describe("config validation", () => {
       (c) =>
         (c.cognito.upstreamProviders = [
           { type: "oidc", name: "Entra-ID", clientId: "a", issuerUrl: "https://login.example" },
-          { type: "oidc", name: "entra_id", clientId: "b", issuerUrl: "https://login.example" },
+          { type: "oidc", name: "entra.id", clientId: "b", issuerUrl: "https://login.example" },
         ]),
       "cognito.upstreamProviders[1].name",
       'differs from "Entra-ID" in more than case or . _ - (both would use TF_VAR_upstream_entra_id_client_secret)',
@@ -307,6 +312,522 @@ describe("config files", () => {
     );
     const broken = path.join(dir, "broken.json");
     writeFileSync(broken, "{ environment: prod }");
-    expect(() => loadConfig(broken)).toThrow(/broken\.json.*expected valid JSON/s);
+    expect(() => loadConfig(broken)).toThrow(
+      /broken\.json:1:3: expected JSON here: property names and strings in double quotes/,
+    );
+  });
+});
+
+/** The richer test config: Cognito groups, custom attributes, a groups attribute, SAML with trustEmail. */
+function richInput(): Mutable {
+  return JSON.parse(readFileSync(RICH_CONFIG, "utf8"));
+}
+
+function problemsOfRich(change: (c: Mutable) => void): string {
+  const input = richInput();
+  change(input);
+  try {
+    parseConfig(input, "rich.json");
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("config checks for what only AWS or Cloudflare would reject (or silently break)", () => {
+  it("accepts the rich config and keeps what the stacks and the Lambda need", () => {
+    const c = loadConfig(RICH_CONFIG);
+    expect(c.cognito.groups.map((g) => g.name)).toEqual(["admins", "Engineering", "Audit"]);
+    expect(c.cognito.customAttributes[4]).toEqual({
+      name: "clearance",
+      type: "Number",
+      mutable: true,
+      minValue: 0,
+      maxValue: 5,
+    });
+    expect(c.cognito.provisioning).toMatchObject({
+      groupsAttribute: "custom:groups",
+      adoptExistingUsers: true,
+      requireVerifiedEmail: true,
+      enterpriseAttributes: { department: "custom:department", employeeNumber: "custom:employee_no" },
+    });
+    expect(c.cognito.upstreamProviders.map((p) => [p.name, p.trustEmail, p.identifiers])).toEqual([
+      ["Okta", true, ["corp.example"]],
+      ["Google", false, ["corp-partners.example"]],
+    ]);
+    expect(trustedEmailProviders(c.cognito)).toEqual(["Okta"]);
+    expect(JSON.parse(c.identityCenter.permissionSets[0].inlinePolicy!).Statement[1].Sid).toBe(
+      "OwnCostCenterOnly",
+    );
+  });
+
+  it("defaults the new provisioning keys so the example keeps its behaviour", () => {
+    const c = parseConfig(exampleInput());
+    expect(c.cognito.provisioning.adoptExistingUsers).toBe(false);
+    expect(c.cognito.provisioning.enterpriseAttributes).toEqual({});
+    expect(c.cognito.provisioning.groupsAttribute).toBeUndefined();
+    expect(c.cognito.customAttributes).toEqual([]);
+  });
+
+  // Each row: the change to the rich config, the field the message must name, a fragment of the expected form.
+  const rows: [string, (c: Mutable) => void, string, string][] = [
+    // Cognito groups (CreateGroup: GroupName 1-128 of [\p{L}\p{M}\p{S}\p{N}\p{P}], Description ≤ 2048, Precedence ≥ 0).
+    [
+      "groupMap key that is no declared Cognito group",
+      (c) => (c.cognito.provisioning.groupMap.Sales = "engineers"),
+      "cognito.provisioning.groupMap.Sales",
+      'the key "Sales" to be a group declared in cognito.groups: admins, Engineering, Audit',
+    ],
+    [
+      "Cognito group twice",
+      (c) => c.cognito.groups.push({ name: "Audit" }),
+      "cognito.groups[3].name",
+      "unique",
+    ],
+    [
+      "Cognito group name with a space",
+      (c) => (c.cognito.groups[2].name = "Audit team"),
+      "cognito.groups[2].name",
+      "Cognito group name",
+    ],
+    [
+      "negative precedence",
+      (c) => (c.cognito.groups[0].precedence = -1),
+      "cognito.groups[0].precedence",
+      "0 to 2147483647",
+    ],
+    [
+      "group description over 2048 characters",
+      (c) => (c.cognito.groups[0].description = "x".repeat(2049)),
+      "cognito.groups[0].description",
+      "1-2048 characters",
+    ],
+    // Custom attributes (SchemaAttributeType).
+    [
+      "custom attribute given with its prefix",
+      (c) => (c.cognito.customAttributes[1].name = "custom:department"),
+      "cognito.customAttributes[1].name",
+      "without the custom: prefix",
+    ],
+    [
+      "custom attribute name over 20 characters",
+      (c) => (c.cognito.customAttributes[1].name = "department_of_the_company"),
+      "cognito.customAttributes[1].name",
+      "1-20 letters",
+    ],
+    [
+      "custom attribute the bridge declares itself",
+      (c) => c.cognito.customAttributes.push({ name: "idc_user_id" }),
+      "cognito.customAttributes[5].name",
+      "other than idc_user_id and idc_last_sign_in",
+    ],
+    [
+      "custom attribute twice",
+      (c) => c.cognito.customAttributes.push({ name: "department" }),
+      "cognito.customAttributes[5].name",
+      "unique",
+    ],
+    [
+      "unknown attribute type",
+      (c) => (c.cognito.customAttributes[1].type = "Text"),
+      "cognito.customAttributes[1].type",
+      "String, Number, DateTime or Boolean",
+    ],
+    [
+      "length constraint on a Number",
+      (c) => (c.cognito.customAttributes[4].maxLength = 3),
+      "cognito.customAttributes[4].maxLength",
+      "only on a String attribute (this one is Number)",
+    ],
+    [
+      "value constraint on a String",
+      (c) => (c.cognito.customAttributes[1].minValue = 3),
+      "cognito.customAttributes[1].minValue",
+      "only on a Number attribute",
+    ],
+    [
+      "minimum above maximum",
+      (c) => (c.cognito.customAttributes[4].minValue = 9),
+      "cognito.customAttributes[4].minValue",
+      "at most maxValue (5)",
+    ],
+    [
+      "length above Cognito's 2048",
+      (c) => (c.cognito.customAttributes[0].maxLength = 4096),
+      "cognito.customAttributes[0].maxLength",
+      "1 to 2048",
+    ],
+    [
+      "more custom attributes than a pool holds",
+      (c) => (c.cognito.customAttributes = Array.from({ length: 49 }, (_, i) => ({ name: `attr${i}` }))),
+      "cognito.customAttributes",
+      "at most 48 custom attributes (a user pool holds 50, the bridge uses 2)",
+    ],
+    // Upstream attribute mappings: standard attributes or declared custom ones, writable at every sign-in.
+    [
+      "mapping to an attribute Cognito does not have",
+      (c) => (c.cognito.upstreamProviders[0].attributeMapping.department = "department"),
+      "cognito.upstreamProviders[0].attributeMapping.department",
+      "expected a standard Cognito attribute (address, birthdate, email",
+    ],
+    [
+      "mapping to an undeclared custom attribute",
+      (c) => (c.cognito.upstreamProviders[0].attributeMapping["custom:team"] = "team"),
+      'cognito.upstreamProviders[0].attributeMapping["custom:team"]',
+      "declared in cognito.customAttributes (custom:groups, custom:department",
+    ],
+    [
+      "mapping to sub",
+      (c) => (c.cognito.upstreamProviders[1].attributeMapping = { email: "email", sub: "oid" }),
+      "cognito.upstreamProviders[1].attributeMapping.sub",
+      "expected a standard Cognito attribute",
+    ],
+    [
+      "mapping onto the IdC link",
+      (c) => (c.cognito.upstreamProviders[0].attributeMapping["custom:idc_user_id"] = "id"),
+      'cognito.upstreamProviders[0].attributeMapping["custom:idc_user_id"]',
+      "which only the JIT Lambda writes",
+    ],
+    [
+      "mapping to an immutable attribute",
+      (c) => (c.cognito.customAttributes[1].mutable = false),
+      'cognito.upstreamProviders[0].attributeMapping["custom:department"]',
+      "expected a mutable attribute",
+    ],
+    [
+      "mapping to an attribute too short for what the upstream sends",
+      (c) => (c.cognito.customAttributes[0].maxLength = 256),
+      'cognito.upstreamProviders[0].attributeMapping["custom:groups"]',
+      "to allow 2048 characters (its maxLength is 256)",
+    ],
+    [
+      "username mapped on SAML",
+      (c) => (c.cognito.upstreamProviders[0].attributeMapping.username = "sub"),
+      "cognito.upstreamProviders[0].attributeMapping.username",
+      'username only on an OIDC provider, mapped from "sub"',
+    ],
+    [
+      "attribute mapping key over 32 characters",
+      (c) => (c.cognito.upstreamProviders[1].attributeMapping = { ["custom:" + "x".repeat(30)]: "x" }),
+      `cognito.upstreamProviders[1].attributeMapping["custom:${"x".repeat(30)}"]`,
+      "at most 32 characters",
+    ],
+    // Email trust.
+    [
+      "SAML without email_verified or trustEmail",
+      (c) => (c.cognito.upstreamProviders[0].trustEmail = false),
+      "cognito.upstreamProviders[0].trustEmail",
+      "expected trustEmail: true (Okta verifies its users' emails) or an attributeMapping for email_verified",
+    ],
+    [
+      "OIDC mapping without email_verified or trustEmail",
+      (c) => (c.cognito.upstreamProviders[1].attributeMapping = { email: "email" }),
+      "cognito.upstreamProviders[1].trustEmail",
+      "every sign-in through Google would be denied",
+    ],
+    [
+      "trustEmail not a boolean",
+      (c) => (c.cognito.upstreamProviders[0].trustEmail = "yes"),
+      "cognito.upstreamProviders[0].trustEmail",
+      "true or false",
+    ],
+    // Identifiers (IdpIdentifiers: 1-40 of [\w\s+=.@-], up to 50, unique in the pool).
+    [
+      "identifier with a slash",
+      (c) => (c.cognito.upstreamProviders[0].identifiers = ["corp/example"]),
+      "cognito.upstreamProviders[0].identifiers[0]",
+      "1-40 letters, digits, spaces and _+=.@-",
+    ],
+    [
+      "identifier used by two providers",
+      (c) => c.cognito.upstreamProviders[1].identifiers.push("CORP.example"),
+      "cognito.upstreamProviders[1].identifiers[1]",
+      "no other provider uses (Okta has it)",
+    ],
+    // Provider names (CreateIdentityProvider: 3-32, [^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+).
+    ...(
+      [
+        ["two characters", "ok"],
+        ["33 characters", "x".repeat(33)],
+        ["a leading underscore", "_okta"],
+        ["a trailing underscore", "okta_"],
+        ["an underscore after the second character", "okta_corp"],
+        ["a space", "Okta Corp"],
+      ] as const
+    ).map(([what, name]): [string, (c: Mutable) => void, string, string] => [
+      `provider name with ${what}`,
+      (c) => (c.cognito.upstreamProviders[0].name = name),
+      "cognito.upstreamProviders[0].name",
+      "expected 3-32 letters, digits, symbols or punctuation without spaces",
+    ]),
+    [
+      "provider named COGNITO",
+      (c) => (c.cognito.upstreamProviders[0].name = "Cognito"),
+      "cognito.upstreamProviders[0].name",
+      "other than the reserved COGNITO",
+    ],
+    // The groups attribute.
+    [
+      "groups attribute that is standard",
+      (c) => (c.cognito.provisioning.groupsAttribute = "nickname"),
+      "cognito.provisioning.groupsAttribute",
+      "custom attribute declared in cognito.customAttributes, such as custom:groups",
+    ],
+    [
+      "groups attribute not declared",
+      (c) => (c.cognito.provisioning.groupsAttribute = "custom:teams"),
+      "cognito.provisioning.groupsAttribute",
+      "declared in cognito.customAttributes (custom:groups",
+    ],
+    [
+      "groups attribute of type Number",
+      (c) => (c.cognito.provisioning.groupsAttribute = "custom:clearance"),
+      "cognito.provisioning.groupsAttribute",
+      "a String attribute (custom:clearance is Number)",
+    ],
+    [
+      "adoptExistingUsers not a boolean",
+      (c) => (c.cognito.provisioning.adoptExistingUsers = "true"),
+      "cognito.provisioning.adoptExistingUsers",
+      "true or false",
+    ],
+    // Enterprise attributes.
+    [
+      "enterprise field IdC does not have",
+      (c) => (c.cognito.provisioning.enterpriseAttributes.team = "custom:department"),
+      "cognito.provisioning.enterpriseAttributes.team",
+      "unknown key; expected one of department, costCenter, organization, division, employeeNumber",
+    ],
+    [
+      "enterprise attribute from an undeclared attribute",
+      (c) => (c.cognito.provisioning.enterpriseAttributes.division = "custom:division"),
+      "cognito.provisioning.enterpriseAttributes.division",
+      "declared in cognito.customAttributes",
+    ],
+    [
+      "enterprise attribute from a non-attribute",
+      (c) => (c.cognito.provisioning.enterpriseAttributes.organization = "company"),
+      "cognito.provisioning.enterpriseAttributes.organization",
+      "expected a standard Cognito attribute",
+    ],
+    // ABAC.
+    [
+      "ABAC key in both places",
+      (c) => (c.cloudflare.accessControlAttributes.Department = "custom:department"),
+      "cloudflare.accessControlAttributes.Department",
+      'the key "Department" in one place only',
+    ],
+    [
+      "ABAC claim Cognito's ID token never carries",
+      (c) => (c.cloudflare.accessControlAttributes.Team = "team"),
+      "cloudflare.accessControlAttributes.Team",
+      "expected a claim of Cognito's ID token, which Cloudflare reads",
+    ],
+    // backend.kmsKeyId (Terraform's S3 backend; __tests__/backend-kms.test.ts runs the CLI on these forms).
+    ...[
+      "1234abcd-12ab-34cd-56ef-1234567890ab",
+      "arn:aws:kms:eu-central-1:333333333333:key/abc",
+      "alias/",
+      "arn:aws:s3:::bucket",
+    ].map((kmsKeyId): [string, (c: Mutable) => void, string, string] => [
+      `KMS key ${kmsKeyId}`,
+      (c) => (c.backend.kmsKeyId = kmsKeyId),
+      "backend.kmsKeyId",
+      "expected a KMS key as Terraform's S3 backend accepts it",
+    ]),
+    // Inline policies (IAM JSON policy grammar; config/iam-policy.test.ts compares it with a third-party one).
+    [
+      "policy version of another format",
+      (c) => (c.identityCenter.permissionSets[0].inlinePolicy.Version = "2012-10-18"),
+      "identityCenter.permissionSets[0].inlinePolicy.Version",
+      '"2012-10-17"',
+    ],
+    [
+      "statement effect in lower case",
+      (c) => (c.identityCenter.permissionSets[0].inlinePolicy.Statement[0].Effect = "deny"),
+      "identityCenter.permissionSets[0].inlinePolicy.Statement[0].Effect",
+      '"Allow" or "Deny"',
+    ],
+    [
+      "statement with a principal",
+      (c) => (c.identityCenter.permissionSets[0].inlinePolicy.Statement[0].Principal = { AWS: "*" }),
+      "identityCenter.permissionSets[0].inlinePolicy.Statement[0].Principal",
+      "unexpected Principal",
+    ],
+    [
+      "statement without a resource",
+      (c) => delete c.identityCenter.permissionSets[0].inlinePolicy.Statement[0].Resource,
+      "identityCenter.permissionSets[0].inlinePolicy.Statement[0]",
+      "exactly one of Resource and NotResource",
+    ],
+    [
+      "statement with Action and NotAction",
+      (c) => (c.identityCenter.permissionSets[0].inlinePolicy.Statement[1].Action = "s3:*"),
+      "identityCenter.permissionSets[0].inlinePolicy.Statement[1].NotAction",
+      "exactly one of Action and NotAction, not both",
+    ],
+    [
+      "action without a service prefix",
+      (c) => (c.identityCenter.permissionSets[0].inlinePolicy.Statement[1].NotAction[1] = "ListBucket"),
+      "identityCenter.permissionSets[0].inlinePolicy.Statement[1].NotAction[1]",
+      'expected "*" or an action such as s3:GetObject',
+    ],
+    [
+      "resource that is no ARN",
+      (c) => (c.identityCenter.permissionSets[0].inlinePolicy.Statement[1].Resource = "corp-data-*"),
+      "identityCenter.permissionSets[0].inlinePolicy.Statement[1].Resource",
+      "an ARN such as arn:aws:s3:::my-bucket/*",
+    ],
+    [
+      "misspelt condition operator",
+      (c) =>
+        (c.identityCenter.permissionSets[0].inlinePolicy.Statement[1].Condition = {
+          StringNotEqual: { "aws:ResourceTag/CostCenter": "x" },
+        }),
+      "identityCenter.permissionSets[0].inlinePolicy.Statement[1].Condition.StringNotEqual",
+      "expected a condition operator such as StringEquals",
+    ],
+    [
+      "Null with IfExists",
+      (c) =>
+        (c.identityCenter.permissionSets[0].inlinePolicy.Statement[1].Condition = {
+          NullIfExists: { "aws:ResourceTag/CostCenter": "true" },
+        }),
+      "identityCenter.permissionSets[0].inlinePolicy.Statement[1].Condition.NullIfExists",
+      "expected a condition operator",
+    ],
+    [
+      "condition value that is an object",
+      (c) =>
+        (c.identityCenter.permissionSets[0].inlinePolicy.Statement[1].Condition.StringNotEqualsIfExists[
+          "aws:ResourceTag/CostCenter"
+        ] = { tag: "x" }),
+      'identityCenter.permissionSets[0].inlinePolicy.Statement[1].Condition.StringNotEqualsIfExists["aws:ResourceTag/CostCenter"]',
+      "expected a condition value or a non-empty list of values",
+    ],
+    [
+      "Sid with a dash",
+      (c) => (c.identityCenter.permissionSets[0].inlinePolicy.Statement[0].Sid = "No-Organizations"),
+      "identityCenter.permissionSets[0].inlinePolicy.Statement[0].Sid",
+      "ASCII letters and digits only",
+    ],
+    [
+      "Sid twice",
+      (c) => (c.identityCenter.permissionSets[0].inlinePolicy.Statement[1].Sid = "NoOrganizations"),
+      "identityCenter.permissionSets[0].inlinePolicy.Statement[1].Sid",
+      "unique within the policy",
+    ],
+    [
+      "unknown statement key (typo)",
+      (c) => (c.identityCenter.permissionSets[0].inlinePolicy.Statement[0].Resources = "*"),
+      "identityCenter.permissionSets[0].inlinePolicy.Statement[0].Resources",
+      "unknown key; expected one of Sid, Effect, Action, NotAction, Resource, NotResource, Condition",
+    ],
+    [
+      "policy over 32,768 characters",
+      (c) =>
+        (c.identityCenter.permissionSets[0].inlinePolicy.Statement[0].Resource = Array.from(
+          { length: 800 },
+          (_, i) => `arn:aws:s3:::corp-data-bucket-number-${i}/*`,
+        )),
+      "identityCenter.permissionSets[0].inlinePolicy",
+      "at most 32768 characters as compact JSON",
+    ],
+    [
+      "policy with a character beyond Latin-1",
+      (c) =>
+        (c.identityCenter.permissionSets[0].inlinePolicy.Statement[1].Condition.StringNotEqualsIfExists[
+          "aws:ResourceTag/CostCenter"
+        ] = "€"),
+      "identityCenter.permissionSets[0].inlinePolicy",
+      'only characters up to U+00FF (Basic Latin and Latin-1), found "€"',
+    ],
+    [
+      "policy as JSON text with a bad resource",
+      (c) =>
+        (c.identityCenter.permissionSets[0].inlinePolicy =
+          '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"bucket"}}'),
+      "identityCenter.permissionSets[0].inlinePolicy.Statement.Resource",
+      'expected "*" or an ARN',
+    ],
+  ];
+
+  it.each(rows)(
+    "rejects %s, naming the field, the value and the expected form",
+    (_name, change, field, expected) => {
+      const message = problemsOfRich(change);
+      const lines = message.split("\n").filter((l) => l.startsWith(`  - ${field}: `));
+      expect({ message, found: lines.length > 0 }).toEqual({ message, found: true });
+      expect(lines.some((l) => l.includes(expected))).toBe(true);
+      for (const line of lines) expect(line).toMatch(/; got .+$/);
+    },
+  );
+
+  it("shows the value found inside a policy given as JSON text", () => {
+    const message = problemsOfRich(
+      (c) =>
+        (c.identityCenter.permissionSets[0].inlinePolicy =
+          '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"bucket"}}'),
+    );
+    expect(message).toContain(
+      'Statement.Resource: expected "*" or an ARN such as arn:aws:s3:::my-bucket/*; got "bucket"',
+    );
+  });
+});
+
+describe("config file errors", () => {
+  const dir = tempDir("bridge-config-errors-");
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it.each([
+    [
+      "a trailing comma",
+      '{\n  "environment": "prod",\n}\n',
+      "3:1",
+      'a property name in double quotes (or "}" with no comma before it)',
+    ],
+    ["a missing comma", '{\n  "environment": "prod"\n  "tags": {}\n}\n', "3:3", 'expected "," between items'],
+    ["a comment", '{\n  // prod\n  "environment": "prod"\n}\n', "2:3", "expected no comments"],
+    ["single quotes", "{\n  'environment': 'prod'\n}\n", "2:3", "expected JSON here"],
+    ["an unclosed object", '{\n  "environment": "prod"\n', "3:1", 'expected "}" to close the object'],
+    ["a line break in a string", '{\n  "environment": "pr\nod"\n}\n', "2:18", "expected the string to end"],
+    ["an empty file", "", "1:1", "expected"],
+    ["two documents", "{}\n{}\n", "2:1", "expected the end of the file"],
+  ])("reports %s as line:column of the file", (_what, text, position, expected) => {
+    const file = write("broken.json", text);
+    let message = "";
+    try {
+      loadConfig(file);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(
+      /^Invalid config \S+broken\.json \(1 problem\):\n {2}- \S+broken\.json:\d+:\d+: /,
+    );
+    expect(message).toContain(`broken.json:${position}: `);
+    expect(message).toContain(expected);
+    expect(message).toContain("(JSON syntax)");
+  });
+
+  it("reports a key given twice in one object, which JSON.parse would silently resolve", () => {
+    const file = write("twice.json", '{\n  "environment": "prod",\n  "environment": "qa"\n}\n');
+    expect(() => loadConfig(file)).toThrow(
+      /twice\.json:3:3: expected each key once per object.*; got "environment"/,
+    );
+  });
+
+  it("names the file relative to the working directory when it is inside it, else absolute", () => {
+    const cwd = path.dirname(dir);
+    expect(displayPath(path.join(dir, "prod.json"), cwd)).toBe(path.join(path.basename(dir), "prod.json"));
+    expect(displayPath("config/prod.json", "/work/app")).toBe("config/prod.json");
+    expect(displayPath("/etc/bridge/prod.json", "/work/app")).toBe("/etc/bridge/prod.json");
+    expect(() => loadConfig(path.join("config", "no-such-config.json"))).toThrow(
+      /^Invalid config config\/no-such-config\.json \(1 problem\):\n {2}- config\/no-such-config\.json: expected a readable JSON file \(no such file\)/,
+    );
   });
 });

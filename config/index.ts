@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { printParseErrorCode, visit, type ParseError } from "jsonc-parser";
 import { z } from "zod";
 import { bridgeConfigSchema, type BridgeConfig } from "./schema";
 
 export * from "./schema";
+export { configWarnings } from "./warnings";
 
 /** The example config: what `npm run synth` uses when BRIDGE_CONFIG is not set. */
 export const DEFAULT_CONFIG_PATH = path.join(__dirname, "example.json");
@@ -34,34 +36,99 @@ export function resolveConfigPath(env: NodeJS.ProcessEnv): string {
   return env.BRIDGE_CONFIG ? path.resolve(env.BRIDGE_CONFIG) : DEFAULT_CONFIG_PATH;
 }
 
+/** How a config file is named in messages: relative to the working directory when inside it, else absolute. */
+export function displayPath(file: string, cwd = process.cwd()): string {
+  const absolute = path.resolve(cwd, file);
+  const relative = path.relative(cwd, absolute);
+  return relative === "" || relative.startsWith("..") || path.isAbsolute(relative) ? absolute : relative;
+}
+
 /** Reads and validates a config file. */
 export function loadConfig(file: string): BridgeConfig {
+  const source = displayPath(file);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    throw new ConfigError(file, [
-      {
-        path: "(file)",
-        message: `expected a readable JSON file (${(e as Error).message})`,
-        value: JSON.stringify(file),
-      },
+    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+    throw new ConfigError(source, [
+      { path: source, message: `expected a readable JSON file (${reason})`, value: JSON.stringify(source) },
     ]);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(file, [
-      { path: "(file)", message: `expected valid JSON (${(e as Error).message})`, value: "unparseable text" },
-    ]);
-  }
-  return parseConfig(raw, file);
+  const syntax = jsonProblems(text, source);
+  if (syntax.length > 0) throw new ConfigError(source, syntax);
+  return parseConfig(JSON.parse(text), source);
 }
+
+/** JSON syntax errors and duplicate keys (which JSON.parse would silently resolve), each at line:column. */
+export function jsonProblems(text: string, source: string): ConfigProblem[] {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
+  const at = (offset: number) => {
+    let line = lineStarts.length - 1;
+    while (lineStarts[line] > offset) line--;
+    return `${source}:${line + 1}:${offset - lineStarts[line] + 1}`;
+  };
+  const problems: ConfigProblem[] = [];
+  const keysOfOpenObjects: Set<string>[] = [];
+  visit(
+    text,
+    {
+      onObjectBegin: () => void keysOfOpenObjects.push(new Set()),
+      onObjectEnd: () => void keysOfOpenObjects.pop(),
+      onObjectProperty: (property, offset) => {
+        const keys = keysOfOpenObjects.at(-1);
+        if (keys?.has(property)) {
+          problems.push({
+            path: at(offset),
+            message: "expected each key once per object (JSON.parse would silently keep the last one)",
+            value: JSON.stringify(property),
+          });
+        }
+        keys?.add(property);
+      },
+      onError: (error: ParseError["error"], offset, length) => {
+        // Only the first syntax error: the ones after it follow from it.
+        if (problems.some((p) => p.message.endsWith("(JSON syntax)"))) return;
+        problems.push({
+          path: at(offset),
+          message: `${JSON_SYNTAX_MESSAGES[printParseErrorCode(error)] ?? "expected valid JSON"} (JSON syntax)`,
+          value:
+            length > 0
+              ? JSON.stringify(text.slice(offset, offset + Math.min(length, 40)))
+              : "the end of the file",
+        });
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
+  );
+  return problems;
+}
+
+const JSON_SYNTAX_MESSAGES: Record<string, string> = {
+  InvalidSymbol:
+    "expected JSON here: property names and strings in double quotes, numbers, true, false, null, {…} or […]",
+  InvalidNumberFormat: "expected a JSON number such as 12 or 1.5",
+  PropertyNameExpected: 'expected a property name in double quotes (or "}" with no comma before it)',
+  ValueExpected: 'expected a value (or "]" with no comma before it)',
+  ColonExpected: 'expected ":" after the property name',
+  CommaExpected: 'expected "," between items',
+  CloseBraceExpected: 'expected "}" to close the object',
+  CloseBracketExpected: 'expected "]" to close the array',
+  EndOfFileExpected: "expected the end of the file after the top-level value",
+  InvalidCommentToken: "expected no comments (JSON has none)",
+  UnexpectedEndOfComment: "expected no comments (JSON has none)",
+  UnexpectedEndOfString: 'expected the string to end with " on the same line',
+  UnexpectedEndOfNumber: "expected digits after the sign, decimal point or exponent",
+  InvalidUnicode: "expected four hex digits after \\u",
+  InvalidEscapeCharacter: 'expected an escape such as \\n, \\" or \\\\',
+  InvalidCharacter:
+    "expected no control characters (such as a tab or line break) inside a string: escape them",
+};
 
 /** Validates a parsed config object. */
 export function parseConfig(raw: unknown, source = "(inline)"): BridgeConfig {
-  const result = bridgeConfigSchema.safeParse(raw, { error: defaultMessage });
+  const result = bridgeConfigSchema.safeParse(raw, { error: defaultMessage, reportInput: true });
   if (result.success) return result.data;
   throw new ConfigError(
     source,
@@ -70,6 +137,15 @@ export function parseConfig(raw: unknown, source = "(inline)"): BridgeConfig {
 }
 
 function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
+  if (issue.code === "invalid_union") {
+    // A value may take one of several forms: report the problems of the form its type matches.
+    const matching = issue.errors.filter((errors) => !typeMismatch(errors));
+    if (matching.length === 1) {
+      return matching[0].flatMap((e) =>
+        toProblems({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue, raw),
+      );
+    }
+  }
   if (issue.code === "unrecognized_keys") {
     const obj = valueAt(raw, issue.path) as Record<string, unknown>;
     return issue.keys.map((key) => ({
@@ -88,12 +164,24 @@ function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
       },
     ];
   }
-  const value = valueAt(raw, issue.path);
+  // The raw value where it can be found; inside a JSON-string policy, what zod was given.
+  const value =
+    valueAt(raw, issue.path) ?? (issue.code === "custom" ? undefined : (issue as { input?: unknown }).input);
   const message =
     value === undefined && issue.code === "invalid_type" && !issue.message.startsWith("required")
       ? `required: ${issue.message}`
       : issue.message;
   return [{ path: formatPath(issue.path), message, value: describe(value) }];
+}
+
+/** True when a union option failed on the value's type itself (so another option was meant). */
+function typeMismatch(errors: readonly z.core.$ZodIssue[]): boolean {
+  return errors.some(
+    (e) =>
+      e.path.length === 0 &&
+      (e.code === "invalid_type" ||
+        (e.code === "invalid_union" && e.errors.every((inner) => typeMismatch(inner)))),
+  );
 }
 
 // Messages for zod's built-in checks, phrased as "expected ...".
@@ -124,33 +212,53 @@ function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
 
 /** The keys the schema allows for the object at `p` (for "unknown key" messages). */
 function knownKeys(p: readonly PropertyKey[], raw: unknown): string[] {
-  let schema: z.core.$ZodType | undefined = bridgeConfigSchema;
-  let depth = 0;
-  while (schema) {
+  const keys = new Set<string>();
+  const seen = new Set<string>();
+  const ids = new Map<z.core.$ZodType, number>();
+  const walk = (schema: z.core.$ZodType | undefined, depth: number): void => {
+    if (schema === undefined) return;
+    if (!ids.has(schema)) ids.set(schema, ids.size);
+    const visit = `${ids.get(schema)}@${depth}`;
+    if (seen.has(visit)) return;
+    seen.add(visit);
     const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
-    const wrapped = ["default", "prefault", "optional", "nullable"].includes(def.type);
-    if (wrapped) {
-      schema = def.innerType as z.core.$ZodType;
+    if (["default", "prefault", "optional", "nullable", "readonly", "catch"].includes(def.type)) {
+      walk(def.innerType as z.core.$ZodType, depth);
     } else if (def.type === "pipe") {
-      schema = def.in as z.core.$ZodType;
+      // A transform's input and output may both be objects (a policy as text, then parsed): try both.
+      walk(def.in as z.core.$ZodType, depth);
+      walk(def.out as z.core.$ZodType, depth);
     } else if (def.type === "union") {
-      // A discriminated union: follow the option whose `type` literal the input names.
+      // A discriminated union: follow the option whose `type` literal the input names, else every option.
       const kind = (valueAt(raw, p.slice(0, depth)) as { type?: unknown } | undefined)?.type;
       const options = def.options as z.ZodObject[];
-      schema = options.find((o) => o.shape?.type?.def?.values?.includes(kind as never)) ?? options[0];
+      const chosen = options.filter((o) => o.shape?.type?.def?.values?.includes(kind as never));
+      for (const option of chosen.length > 0 ? chosen : options) walk(option, depth);
     } else if (depth === p.length) {
-      break;
+      if (def.type === "object") {
+        for (const [k, field] of Object.entries(def.shape as Record<string, z.core.$ZodType>)) {
+          // A key declared only to be refused with its own message (a policy's Principal) is not "known".
+          const inner = field._zod.def as unknown as { type: string; innerType?: z.core.$ZodType };
+          if ((inner.type === "optional" ? inner.innerType?._zod.def.type : inner.type) !== "never")
+            keys.add(k);
+        }
+      }
+      if (def.type === "record") {
+        const keyDef = (def.keyType as z.core.$ZodType)._zod.def as unknown as {
+          type: string;
+          entries?: object;
+        };
+        if (keyDef.type === "enum" && keyDef.entries)
+          for (const k of Object.keys(keyDef.entries)) keys.add(k);
+      }
     } else if (def.type === "object") {
-      schema = (def.shape as Record<string, z.core.$ZodType>)[String(p[depth++])];
+      walk((def.shape as Record<string, z.core.$ZodType>)[String(p[depth])], depth + 1);
     } else if (def.type === "array" || def.type === "record") {
-      schema = (def.type === "array" ? def.element : def.valueType) as z.core.$ZodType;
-      depth++;
-    } else {
-      return [];
+      walk((def.type === "array" ? def.element : def.valueType) as z.core.$ZodType, depth + 1);
     }
-  }
-  const shape = (schema as z.ZodObject | undefined)?.shape;
-  return shape ? Object.keys(shape) : [];
+  };
+  walk(bridgeConfigSchema, 0);
+  return [...keys];
 }
 
 function article(type: string): string {
@@ -168,6 +276,14 @@ function article(type: string): string {
 function valueAt(raw: unknown, p: readonly PropertyKey[]): unknown {
   let v: unknown = raw;
   for (const key of p) {
+    // A policy may be given as JSON text: look inside it.
+    if (typeof v === "string" && /^\s*[[{]/.test(v)) {
+      try {
+        v = JSON.parse(v);
+      } catch {
+        return undefined;
+      }
+    }
     if (v === null || typeof v !== "object") return undefined;
     v = (v as Record<PropertyKey, unknown>)[key];
   }

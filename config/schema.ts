@@ -1,5 +1,12 @@
 import { z } from "zod";
 import { AWS_REGIONS, COGNITO_RESERVED_DOMAIN_WORDS, LOG_RETENTION_DAYS } from "./aws";
+import { cognitoChecks, reportDuplicates } from "./cognito-checks";
+import { customAttributes, enterpriseAttributes } from "./cognito-attributes";
+import { cognitoGroupName, cognitoGroups } from "./cognito-groups";
+import { permissionSetInlinePolicy } from "./iam-policy";
+import { kmsKeyId } from "./kms-key";
+import { httpsUrl } from "./primitives";
+import { upstreamProvider } from "./upstream-providers";
 
 // Every custom message states the expected form; the formatter adds the field path and the bad value.
 
@@ -21,8 +28,6 @@ const domainName = z.string().regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}
 });
 
 const email = z.email({ error: "expected an email address such as ops@acme.example" });
-
-const httpsUrl = z.url({ protocol: /^https$/, error: "expected an https:// URL" });
 
 /** IdC SAML 2.0 issuer: `https://<region>.signin.aws.amazon.com/platform/saml/d-xxxxxxxxxx`. */
 export const IDC_ISSUER_URL =
@@ -47,30 +52,6 @@ const goDuration = z.string().regex(/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/
   error: "expected a Go-style duration such as 8h, 30m or 2h45m",
 });
 
-const jsonPolicy = z.union([z.string(), z.record(z.string(), z.unknown())]).transform((value, ctx) => {
-  let doc: unknown = value;
-  if (typeof value === "string") {
-    try {
-      doc = JSON.parse(value);
-    } catch (e) {
-      ctx.addIssue({
-        code: "custom",
-        message: `expected an IAM policy JSON document: ${(e as Error).message}`,
-      });
-      return z.NEVER;
-    }
-  }
-  const statements = (doc as { Statement?: unknown } | null)?.Statement;
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc) || statements === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      message: 'expected an IAM policy document with "Version" and "Statement"',
-    });
-    return z.NEVER;
-  }
-  return JSON.stringify(doc);
-});
-
 const customerManagedPolicyRef = z.strictObject({
   name: z.string().regex(/^[\w+=,.@-]{1,128}$/, { error: "expected an IAM policy name" }),
   path: z
@@ -92,7 +73,7 @@ const permissionSet = z.strictObject({
   relayState: httpsUrl.optional(),
   managedPolicies: z.array(awsManagedPolicyArn).default([]),
   customerManagedPolicies: z.array(customerManagedPolicyRef).default([]),
-  inlinePolicy: jsonPolicy.optional(),
+  inlinePolicy: permissionSetInlinePolicy.optional(),
   permissionsBoundary: z
     .union([
       z.strictObject({ managedPolicyArn: awsManagedPolicyArn }),
@@ -141,48 +122,6 @@ const identityCenter = z.strictObject({
     .default({}),
 });
 
-const attributeMapping = z.record(
-  z.string().regex(/^(?:[a-z_]+|custom:[\w.-]+)$/, { error: "expected a Cognito attribute such as email" }),
-  z.string().min(1),
-);
-
-const providerName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, {
-    error: "expected 1-32 letters, digits and ._- (a Cognito provider name)",
-  })
-  .refine((n) => n.toLowerCase() !== "cognito", { error: "expected a name other than the reserved Cognito" });
-
-const upstreamProvider = z.discriminatedUnion(
-  "type",
-  [
-    z.strictObject({
-      type: z.literal("oidc"),
-      name: providerName,
-      clientId: z.string().min(1).max(255),
-      issuerUrl: httpsUrl,
-      scopes: z
-        .array(z.string().regex(/^[\w:./-]+$/, { error: "expected an OAuth scope" }))
-        .default(["openid", "email", "profile"]),
-      attributeMapping: attributeMapping.default({
-        email: "email",
-        email_verified: "email_verified",
-        given_name: "given_name",
-        family_name: "family_name",
-      }),
-    }),
-    z.strictObject({
-      type: z.literal("saml"),
-      name: providerName,
-      metadataUrl: httpsUrl,
-      attributeMapping: attributeMapping.default({
-        email: "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
-      }),
-    }),
-  ],
-  { error: 'expected an upstream provider with "type": "oidc" or "saml"' },
-);
-
 const cognito = z.strictObject({
   region,
   domainPrefix: z
@@ -199,18 +138,16 @@ const cognito = z.strictObject({
   mfa: z.enum(["OFF", "OPTIONAL", "ON"], { error: "expected OFF, OPTIONAL or ON" }).default("OPTIONAL"),
   passwordMinimumLength: integerInRange(12, 99, "").default(14),
   upstreamProviders: z.array(upstreamProvider).default([]),
+  groups: cognitoGroups.default([]),
+  customAttributes: customAttributes.default([]),
   provisioning: z
     .strictObject({
       requireVerifiedEmail: z.boolean().default(true),
       onSyncFailure: z.enum(["deny", "allow"], { error: "expected deny or allow" }).default("deny"),
-      groupMap: z
-        .record(
-          z.string().regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u, {
-            error: "expected a Cognito group name (1-128 letters, digits, symbols or punctuation, no spaces)",
-          }),
-          z.string().min(1),
-        )
-        .default({}),
+      groupMap: z.record(cognitoGroupName, z.string().min(1)).default({}),
+      groupsAttribute: z.string().optional(),
+      adoptExistingUsers: z.boolean().default(false),
+      enterpriseAttributes: enterpriseAttributes.default({}),
       memorySizeMb: integerInRange(128, 10240, " (MB)").default(512),
       logRetentionDays: z
         .number()
@@ -268,12 +205,7 @@ const backend = z.discriminatedUnion(
           error: "expected a key prefix such as idc-oidc-bridge (no leading or trailing /)",
         })
         .default("idc-oidc-bridge"),
-      kmsKeyId: z
-        .string()
-        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key|alias)\/[\w/-]+$/, {
-          error: "expected a KMS key or alias ARN",
-        })
-        .optional(),
+      kmsKeyId: kmsKeyId.optional(),
       dynamodbTable: z
         .string()
         .regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: "expected a DynamoDB table name" })
@@ -390,6 +322,7 @@ function crossFieldChecks(c: DeepPartial<z.output<typeof bridgeConfigSchema>>, c
     }
     secretOwners.set(variable, p.name);
   });
+  cognitoChecks(c, ctx);
   const groupMap = c.cognito?.provisioning?.groupMap;
   for (const [cognitoGroup, idcGroup] of Object.entries(
     groupMap && typeof groupMap === "object" ? groupMap : {},
@@ -407,19 +340,6 @@ function crossFieldChecks(c: DeepPartial<z.output<typeof bridgeConfigSchema>>, c
 /** The environment variable that carries an upstream OIDC provider's client secret into Terraform. */
 export function upstreamSecretVariable(providerName: string): string {
   return `TF_VAR_upstream_${providerName.toLowerCase().replace(/[^a-z0-9]/g, "_")}_client_secret`;
-}
-
-function reportDuplicates(
-  values: (string | undefined)[],
-  path: (string | number)[],
-  field: string,
-  ctx: z.RefinementCtx,
-) {
-  values.forEach((v, i) => {
-    if (v !== undefined && values.indexOf(v) !== i) {
-      ctx.addIssue({ code: "custom", path: [...path, i, field], message: `expected a unique ${field}` });
-    }
-  });
 }
 
 /** The validated config, with defaults filled in. */

@@ -3,6 +3,7 @@ import type { App } from "cdktf";
 import type { BridgeConfig } from "../config";
 import type { StateSettings } from "./backend";
 import { CloudflareAccessStack } from "./cloudflare-access";
+import { cognitoLoginClaims } from "./cloudflare-access/login-method";
 import { CognitoStack } from "./cognito";
 import { IdentityCenterStack } from "./identity-center";
 
@@ -45,6 +46,7 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
     environment: env,
     cognito: config.cognito,
     cloudflareTeamName: config.cloudflare.teamName,
+    cloudflareClaims: cognitoLoginClaims(config.cloudflare.accessControlAttributes),
     identityStore: identityCenter,
     preTokenGenerationBundleDir: options.preTokenGenerationBundleDir,
   });

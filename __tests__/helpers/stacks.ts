@@ -10,6 +10,9 @@ export function exampleInput(): BridgeConfigInput {
   return JSON.parse(readFileSync(path.join(__dirname, "..", "..", "config", "example.json"), "utf8"));
 }
 
+/** A richer config than the example: Cognito groups, custom attributes, a groups attribute, SAML with trustEmail. */
+export const RICH_CONFIG = path.join(__dirname, "..", "fixtures", "config", "rich.json");
+
 /** A valid config built from the example with `change` applied to a deep copy. */
 export function configWith(change: (c: BridgeConfigInput) => void = () => {}): BridgeConfig {
   const input = exampleInput();

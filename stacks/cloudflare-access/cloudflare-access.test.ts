@@ -26,8 +26,9 @@ describe("cloudflare-access stack", () => {
         emails: ["contractor@partner.example"],
         groups: ["3f2a1b0c-1d2e-4f5a-8b9c-0d1e2f3a4b5c"],
       },
-      accessControlAttributes: { CostCenter: "cost_center" },
+      accessControlAttributes: { CostCenter: "custom:cost_center" },
     };
+    c.cognito.customAttributes = [{ name: "cost_center" }];
   });
   const stack = synthBridge(config).cloudflareAccess;
   const only = (type: string): TerraformJson => {
@@ -45,7 +46,7 @@ describe("cloudflare-access stack", () => {
         pkce_enabled: true,
         scopes: ["openid", "email", "profile"],
         email_claim_name: "email",
-        claims: expect.arrayContaining(["identity_store_user_id", "email_verified"]),
+        claims: expect.arrayContaining(["identity_store_user_id", "email_verified", "custom:cost_center"]),
       }),
     });
     const idp = only("cloudflare_zero_trust_access_identity_provider");
@@ -128,7 +129,7 @@ describe("cloudflare-access stack", () => {
       {
         name: "https://aws.amazon.com/SAML/Attributes/AccessControl:CostCenter",
         name_format: "urn:oasis:names:tc:SAML:2.0:attrname-format:uri",
-        source: { name: "cost_center" },
+        source: { name: "custom:cost_center" },
       },
     ]);
     const plain = Object.values(

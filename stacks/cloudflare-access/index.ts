@@ -67,6 +67,7 @@ export class CloudflareAccessStack extends TerraformStack {
       authorizationUrl: props.cognito.authorizationUrl,
       tokenUrl: props.cognito.tokenUrl,
       jwksUrl: props.cognito.jwksUrl,
+      accessControlAttributes: cf.accessControlAttributes,
     });
     const policies = new AccessPolicies(this, "access-policies", {
       accountId: cf.accountId,

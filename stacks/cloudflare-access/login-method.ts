@@ -11,6 +11,8 @@ export interface CognitoLoginMethodProps {
   readonly authorizationUrl: string;
   readonly tokenUrl: string;
   readonly jwksUrl: string;
+  /** ABAC key → claim: every claim named here is requested, or its SAML attribute would stay empty. */
+  readonly accessControlAttributes: Readonly<Record<string, string>>;
 }
 
 /** Claims Cloudflare copies from Cognito's ID token into the Access identity (and so into SAML attributes). */
@@ -20,6 +22,14 @@ export const COGNITO_CLAIMS = [
   "family_name",
   IDENTITY_STORE_USER_ID_CLAIM,
 ] as const;
+
+/**
+ * The claims the login method requests: the fixed ones, then each claim an ABAC attribute reads (Cloudflare
+ * passes a SAML attribute's value only from a claim it was told to copy).
+ */
+export function cognitoLoginClaims(accessControlAttributes: Readonly<Record<string, string>>): string[] {
+  return [...new Set<string>([...COGNITO_CLAIMS, ...Object.values(accessControlAttributes)])];
+}
 
 /** The Cloudflare Access login method that authenticates people against Cognito (OIDC, code + PKCE). */
 export class CognitoLoginMethod extends Construct {
@@ -39,7 +49,7 @@ export class CognitoLoginMethod extends Construct {
         certsUrl: props.jwksUrl,
         scopes: ["openid", "email", "profile"],
         emailClaimName: "email",
-        claims: [...COGNITO_CLAIMS],
+        claims: cognitoLoginClaims(props.accessControlAttributes),
         pkceEnabled: true,
       },
     });

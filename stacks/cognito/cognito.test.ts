@@ -50,6 +50,7 @@ function globex(c: BridgeConfigInput): void {
       },
       { type: "saml", name: "Okta", metadataUrl: "https://globex.okta.com/app/abc/sso/saml/metadata" },
     ],
+    groups: [{ name: "cg-admins" }, { name: "cg-devs" }],
     provisioning: {
       requireVerifiedEmail: false,
       onSyncFailure: "allow",
@@ -610,6 +611,7 @@ describe("cognito stack without a group map and with MFA off", () => {
 describe("cognito stack with two Cognito groups mapped to one IdC group", () => {
   const bridge = synthBridge(
     configWith((c) => {
+      c.cognito.groups = [{ name: "cg-read" }, { name: "cg-audit" }];
       c.cognito.provisioning!.groupMap = { "cg-read": "readers", "cg-audit": "readers" };
     }),
     BUNDLE_DIR,
@@ -705,6 +707,7 @@ describeIfTerraform("GROUP_MAP through the Terraform CLI", () => {
   const odd = 'ops"core"${x}%{y}\\team';
   const bridge = synthBridge(
     configWith((c) => {
+      c.cognito.groups = [{ name: odd }, { name: "plain" }];
       c.cognito.provisioning!.groupMap = { [odd]: "readers", plain: "developers" };
     }),
     BUNDLE_DIR,

@@ -11,11 +11,16 @@ import { configureBackend, type StateSettings } from "../backend";
 import { ClientCredentialsSecret } from "./client-secret";
 import { PreTokenGenerationMonitoring } from "./monitoring";
 import { PreTokenGenerationFunction } from "./pre-token-generation-function";
-import { CloudflareAppClient, UserPool } from "./user-pool";
+import { trustedEmailProviders } from "../../config/cognito-checks";
+import { CloudflareAppClient } from "./cloudflare-app-client";
+import { CognitoUserGroups } from "./user-groups";
+import { UserPool } from "./user-pool";
+import { appClientReadAttributes } from "./user-pool-attributes";
 
 export {
   ClientCredentialsSecret,
   CloudflareAppClient,
+  CognitoUserGroups,
   PreTokenGenerationFunction,
   PreTokenGenerationMonitoring,
   UserPool,
@@ -40,6 +45,8 @@ export interface CognitoStackProps {
   readonly environment: string;
   readonly cognito: CognitoConfig;
   readonly cloudflareTeamName: string;
+  /** Claims the Cloudflare login method copies from the ID token: the app client must be able to read them. */
+  readonly cloudflareClaims: readonly string[];
   readonly identityStore: IdentityStoreRef;
   /** Directory of the built JIT Lambda bundle (`npm run build:lambda`). */
   readonly preTokenGenerationBundleDir: string;
@@ -87,8 +94,10 @@ export class CognitoStack extends TerraformStack {
       groupMap,
       metricsNamespace,
       partition: account.partition,
+      trustedEmailProviders: trustedEmailProviders(c),
     });
     const pool = new UserPool(this, "user-pool", { name, cognito: c, preTokenGenerationArn: jit.arn });
+    new CognitoUserGroups(this, "groups", { userPoolId: pool.id, groups: c.groups });
     jit.allowInvocationFrom(pool.arn);
     new PreTokenGenerationMonitoring(this, "monitoring", {
       functionName: jit.functionName,
@@ -103,6 +112,8 @@ export class CognitoStack extends TerraformStack {
       userPoolId: pool.id,
       teamName: props.cloudflareTeamName,
       identityProviderNames: pool.identityProviderNames,
+      readAttributes: appClientReadAttributes(c, props.cloudflareClaims, pool.federatedAttributes),
+      writeAttributes: pool.federatedAttributes,
     });
     const secret = new ClientCredentialsSecret(this, "client-credentials", {
       name: `${name}/cloudflare-access-client`,

@@ -3,7 +3,7 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CognitoConfig } from "../../config";
 import { ENV_VARS } from "../../lambda-src/pre-token-generation/contract";
-import { hclQuotedContent } from "../shared/terraform-literal";
+import { hclQuotedContent, terraformLiteral } from "../shared/terraform-literal";
 import { NodejsFunction, type PolicyStatement } from "../shared/nodejs-function";
 
 /** Cognito waits at most 5 s for a trigger: the function may not run longer. */
@@ -21,6 +21,8 @@ export interface PreTokenGenerationFunctionProps {
   readonly metricsNamespace: string;
   /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`) for Identity Store ARNs. */
   readonly partition: string;
+  /** Upstream providers whose emails count as verified (`trustEmail`). */
+  readonly trustedEmailProviders?: readonly string[];
 }
 
 /** The JIT Lambda: creates the person in the Identity Store and keeps mapped group memberships in step. */
@@ -44,6 +46,15 @@ export class PreTokenGenerationFunction extends Construct {
         [ENV_VARS.requireVerifiedEmail]: String(props.provisioning.requireVerifiedEmail),
         [ENV_VARS.onSyncFailure]: props.provisioning.onSyncFailure,
         [ENV_VARS.groupMap]: groupMapEnvironmentValue(props.groupMap),
+        // Config strings inside JSON values: escaped so Terraform reads no template in them.
+        [ENV_VARS.trustedEmailProviders]: terraformLiteral(JSON.stringify(props.trustedEmailProviders ?? [])),
+        [ENV_VARS.adoptExistingUsers]: String(props.provisioning.adoptExistingUsers),
+        [ENV_VARS.enterpriseAttributes]: terraformLiteral(
+          JSON.stringify(props.provisioning.enterpriseAttributes),
+        ),
+        ...(props.provisioning.groupsAttribute === undefined
+          ? {}
+          : { [ENV_VARS.groupsAttribute]: terraformLiteral(props.provisioning.groupsAttribute) }),
         [ENV_VARS.serviceName]: props.functionName,
         [ENV_VARS.metricsNamespace]: props.metricsNamespace,
       },

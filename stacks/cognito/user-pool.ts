@@ -1,11 +1,26 @@
 import { CognitoIdentityProvider } from "@cdktf/provider-aws/lib/cognito-identity-provider";
-import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
-import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import { CognitoUserPool, type CognitoUserPoolSchema } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { upstreamSecretVariable, type CognitoConfig, type UpstreamProviderConfig } from "../../config";
+import {
+  BRIDGE_CUSTOM_ATTRIBUTES,
+  MAX_STRING_LENGTH,
+  type CustomAttributeConfig,
+} from "../../config/cognito-attributes";
 import { idFromName } from "../naming";
+import { terraformLiteral } from "../shared/terraform-literal";
+
+/**
+ * provider_details keys Cognito fills in itself (API reference, CreateIdentityProvider: OIDC endpoints it
+ * discovers from the issuer and the read-only attributes_url_add_attributes; for SAML, what it reads from the
+ * metadata). They are never configured here, so Terraform must not plan to remove them after every apply.
+ */
+export const COGNITO_WRITTEN_PROVIDER_DETAILS = {
+  oidc: ["attributes_url", "authorize_url", "token_url", "jwks_uri", "attributes_url_add_attributes"],
+  saml: ["ActiveEncryptionCertificate", "SLORedirectBindingURI", "SSORedirectBindingURI"],
+} as const;
 
 export interface UserPoolProps {
   readonly name: string;
@@ -25,6 +40,11 @@ export class UserPool extends Construct {
   public readonly domainUrl: string;
   /** Names to list in an app client's supported identity providers. */
   public readonly identityProviderNames: string[];
+  /**
+   * Attributes the upstream providers' mappings write. Cognito updates them at every federated sign-in through
+   * an app client, so each client that offers these providers must be allowed to write them, and only them.
+   */
+  public readonly federatedAttributes: readonly string[];
 
   constructor(scope: Construct, id: string, props: UserPoolProps) {
     super(scope, id);
@@ -52,6 +72,19 @@ export class UserPool extends Construct {
       lambdaConfig: {
         preTokenGenerationConfig: { lambdaArn: props.preTokenGenerationArn, lambdaVersion: "V2_0" },
       },
+      // Custom attributes can be added to an existing pool, never changed or removed (Cognito's rule).
+      schema: [
+        ...BRIDGE_CUSTOM_ATTRIBUTES.map((a) =>
+          schemaAttribute({
+            name: a.name,
+            type: "String",
+            mutable: true,
+            minLength: a.minLength,
+            maxLength: a.maxLength,
+          }),
+        ),
+        ...c.customAttributes.map(schemaAttribute),
+      ],
     });
     this.arn = this.pool.arn;
     this.id = this.pool.id;
@@ -69,7 +102,37 @@ export class UserPool extends Construct {
         (p) => new UpstreamIdentityProvider(this, idFromName(p.name), p, this.pool.id).name,
       ),
     ];
+    this.federatedAttributes = [
+      ...new Set(
+        c.upstreamProviders.flatMap((p) => Object.keys(p.attributeMapping).filter((a) => a !== "username")),
+      ),
+    ].sort();
   }
+}
+
+/**
+ * One custom attribute of the pool's schema. String and Number attributes always carry their constraints
+ * block: without it the provider plans to replace the pool on every run (aws_cognito_user_pool docs, schema).
+ */
+function schemaAttribute(a: CustomAttributeConfig): CognitoUserPoolSchema {
+  return {
+    name: terraformLiteral(a.name),
+    attributeDataType: a.type,
+    mutable: a.mutable,
+    developerOnlyAttribute: false,
+    required: false,
+    stringAttributeConstraints:
+      a.type === "String"
+        ? { minLength: String(a.minLength ?? 0), maxLength: String(a.maxLength ?? MAX_STRING_LENGTH) }
+        : undefined,
+    numberAttributeConstraints:
+      a.type === "Number"
+        ? {
+            minValue: a.minValue === undefined ? undefined : String(a.minValue),
+            maxValue: a.maxValue === undefined ? undefined : String(a.maxValue),
+          }
+        : undefined,
+  };
 }
 
 /** An upstream OIDC or SAML IdP federated into the pool; OIDC client secrets come from `TF_VAR_…`. */
@@ -90,56 +153,40 @@ class UpstreamIdentityProvider extends Construct {
       // A stable variable name users can set as TF_VAR_<name>, whatever construct path it sits at.
       clientSecret.overrideLogicalId(envName.slice("TF_VAR_".length));
       details = {
-        client_id: p.clientId,
+        client_id: terraformLiteral(p.clientId),
         client_secret: clientSecret.stringValue,
-        oidc_issuer: p.issuerUrl,
+        oidc_issuer: terraformLiteral(p.issuerUrl),
         authorize_scopes: p.scopes.join(" "),
         attributes_request_method: "GET",
       };
     } else {
-      details = { MetadataURL: p.metadataUrl };
+      details = {
+        MetadataURL: terraformLiteral(p.metadataUrl),
+        // Sign-out stays local: Cloudflare and IdC sessions end on their own, not through the upstream.
+        IDPSignout: "false",
+        // Only sign-ins that Cognito started: an unsolicited assertion could not be tied to a request.
+        IDPInit: "false",
+      };
     }
+    // Cognito always maps an OIDC user's username from sub; declaring it keeps the plan from removing it.
+    const mapping: Record<string, string> =
+      p.type === "oidc" ? { username: "sub", ...p.attributeMapping } : { ...p.attributeMapping };
     const provider = new CognitoIdentityProvider(this, "provider", {
       userPoolId,
-      providerName: p.name,
+      providerName: terraformLiteral(p.name),
       providerType: p.type === "oidc" ? "OIDC" : "SAML",
       providerDetails: details,
-      attributeMapping: p.attributeMapping,
+      attributeMapping: Object.fromEntries(
+        Object.entries(mapping).map(([attribute, claim]) => [
+          terraformLiteral(attribute),
+          terraformLiteral(claim),
+        ]),
+      ),
+      idpIdentifiers: p.identifiers,
+      lifecycle: {
+        ignoreChanges: COGNITO_WRITTEN_PROVIDER_DETAILS[p.type].map((key) => `provider_details["${key}"]`),
+      },
     });
     this.name = provider.providerName;
-  }
-}
-
-export interface CloudflareAppClientProps {
-  readonly userPoolId: string;
-  readonly teamName: string;
-  readonly identityProviderNames: string[];
-}
-
-/** Confidential OIDC client for Cloudflare Access: authorization-code flow only, secret generated by Cognito. */
-export class CloudflareAppClient extends Construct {
-  public readonly client: CognitoUserPoolClient;
-
-  constructor(scope: Construct, id: string, props: CloudflareAppClientProps) {
-    super(scope, id);
-    this.client = new CognitoUserPoolClient(this, "client", {
-      name: "cloudflare-access",
-      userPoolId: props.userPoolId,
-      generateSecret: true,
-      allowedOauthFlowsUserPoolClient: true,
-      allowedOauthFlows: ["code"],
-      allowedOauthScopes: ["openid", "email", "profile"],
-      callbackUrls: [`https://${props.teamName}.cloudflareaccess.com/cdn-cgi/access/callback`],
-      supportedIdentityProviders: props.identityProviderNames,
-      // Only the hosted UI signs people in; no direct password grant for this client.
-      explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
-      preventUserExistenceErrors: "ENABLED",
-      enableTokenRevocation: true,
-      authSessionValidity: 3,
-      accessTokenValidity: 60,
-      idTokenValidity: 60,
-      refreshTokenValidity: 12,
-      tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "hours" }],
-    });
   }
 }

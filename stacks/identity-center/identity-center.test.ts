@@ -75,6 +75,7 @@ function acme(c: BridgeConfigInput): void {
       assignments: [{ group: "billing", accounts: [D] }],
     },
   ];
+  c.cognito.groups = [{ name: "cognito-auditors" }];
   c.cognito.provisioning = { groupMap: { "cognito-auditors": "sec-auditors" } };
 }
 
@@ -498,7 +499,7 @@ describe("identity-center config errors", () => {
     });
     expect(run).toThrow(ConfigError);
     expect(run).toThrow(
-      /identityCenter\.permissionSets\[2\]\.inlinePolicy: expected an IAM policy document with "Version" and "Statement"/,
+      /identityCenter\.permissionSets\[2\]\.inlinePolicy\.Statement: expected a statement object or a non-empty list of statements/,
     );
   });
 
