@@ -199,9 +199,10 @@ describe("the app bundle (dist/app/main.js)", () => {
 
   it("holds no absolute path of this machine (sources find their files relative to the bundle)", () => {
     expect(readFileSync(APP_BUNDLE, "utf8")).not.toContain(ROOT);
+    expect(readFileSync(path.join(ROOT, "dist", "app", "validate.js"), "utf8")).not.toContain(ROOT);
   });
 
-  it("is rebuilt from every source of the app: config, stacks, the Lambda contracts, main.ts", () => {
+  it("is rebuilt from every source of the app: config, stacks, the Lambda contracts, main.ts, cli/validate.ts", () => {
     const sources = (
       JSON.parse(
         withScript("build-app.mjs", "process.stdout.write(JSON.stringify(s.appSources()))"),
@@ -210,6 +211,7 @@ describe("the app bundle (dist/app/main.js)", () => {
     expect(sources).toEqual(
       expect.arrayContaining([
         "main.ts",
+        "cli/validate.ts",
         "package-lock.json",
         "config/index.ts",
         "config/schema.ts",
@@ -234,11 +236,32 @@ describe("the app bundle (dist/app/main.js)", () => {
     expect(readFileSync(APP_BUNDLE).equals(before)).toBe(true);
   });
 
+  it("npm run validate runs the bundled config check: the sources' output and exit code, no cdktf inside", () => {
+    const dir = tempDir("validate-fast-");
+    const bad = path.join(dir, "bad.json");
+    const config = exampleInput();
+    config.environment = "Prod";
+    writeFileSync(bad, JSON.stringify(config));
+    for (const args of [[], [bad], ["--quiet"], ["--bogus"]]) {
+      const fast = run(process.execPath, ["scripts/validate.mjs", ...args]);
+      const sources = run(process.execPath, [TSX, "cli/validate.ts", ...args]);
+      expect({ args, status: fast.status, stdout: fast.stdout, stderr: fast.stderr }).toEqual({
+        args,
+        status: sources.status,
+        stdout: sources.stdout,
+        stderr: sources.stderr,
+      });
+    }
+    const bundle = readFileSync(path.join(ROOT, "dist", "app", "validate.js"), "utf8");
+    expect(bundle).toContain("node_modules/zod/");
+    expect(bundle).not.toMatch(/node_modules\/(cdktf|constructs|@cdktf)\//);
+  });
+
   it("runs with a V8 code cache that a changed bundle invalidates instead of misusing", () => {
     const dir = tempDir("synth-cache-");
     const file = path.join(dir, "app.js");
     mkdirSync(dir, { recursive: true });
-    const runIt = (): string => withScript("app.mjs", `s.runWithCodeCache(${JSON.stringify(file)});`);
+    const runIt = (): string => withScript("code-cache.mjs", `s.runWithCodeCache(${JSON.stringify(file)});`);
     writeFileSync(file, 'process.stdout.write("one")');
     expect(runIt()).toBe("one");
     expect(readdirSync(dir).filter((name) => name.endsWith(".v8-cache"))).toHaveLength(1);

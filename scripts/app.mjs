@@ -2,16 +2,12 @@
 // The cdktf app command (cdktf.json "app"), run by `cdktf synth/diff/deploy` and by `npm run synth`:
 // rebuilds whatever is stale (the Lambda bundles, the app bundle), then runs the app bundle in this process.
 // One Node process and no TypeScript at synth time: this is the app phase of every cdktf command.
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import Module, { createRequire } from "node:module";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import vm from "node:vm";
-import { writeAtomically } from "./freshness.mjs";
 import { APP_BUNDLE, buildApp, isAppFresh } from "./build-app.mjs";
 import { buildLambdas, staleLambdas } from "./build-lambda.mjs";
+import { runWithCodeCache } from "./code-cache.mjs";
 
 /** Brings the bundles up to date, then synthesizes (the app reads CDKTF_OUTDIR etc. from process.env). */
 export async function runApp() {
@@ -19,35 +15,6 @@ export async function runApp() {
   if (stale.length > 0) await buildLambdas({ functions: stale });
   if (!isAppFresh()) await buildApp();
   runWithCodeCache(APP_BUNDLE);
-}
-
-/**
- * Runs a CommonJS file like require() does, with a V8 code cache beside it (Node 20 has no
- * module.enableCompileCache): compiling the 4 MB bundle is a fifth of a synth, and the cache, taken after
- * the run so it holds every function the run compiled, skips it. The cache is keyed by the file's content
- * (V8 itself checks only the source length) and by the V8 build and flags it was made with.
- */
-export function runWithCodeCache(file) {
-  const source = readFileSync(file);
-  // The cdktf CLI runs the app with NODE_OPTIONS=--max-old-space-size: a cache of its own, so alternating
-  // `npm run synth` and `cdktf diff` do not keep replacing each other's cache.
-  const key = createHash("sha256")
-    .update([process.version, process.arch, process.env.NODE_OPTIONS ?? "", ...process.execArgv].join(" "))
-    .update(source)
-    .digest("hex")
-    .slice(0, 16);
-  const cacheFile = `${file}.${key}.v8-cache`;
-  const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
-  const script = new vm.Script(Module.wrap(source.toString("utf8")), { filename: file, cachedData });
-  const module = new Module(file);
-  module.filename = file;
-  script
-    .runInThisContext()
-    .call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
-  module.loaded = true;
-  // (scripts/build-app.mjs removes the caches of a bundle it replaces.)
-  if (cachedData === undefined || script.cachedDataRejected)
-    writeAtomically(cacheFile, script.createCachedData());
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await runApp();

@@ -6,6 +6,9 @@
 // bundling the providers loads faster than leaving node_modules external (one file to read and compile, no
 // resolution of thousands of requires).
 //
+// The config check, cli/validate.ts, is bundled beside it (dist/app/validate.js, without cdktf), for
+// `npm run validate`.
+//
 // Usage: node scripts/build-app.mjs [--if-stale]
 //   --if-stale: do nothing when the bundle is newer than every source it was built from (see appSources),
 //   package-lock.json, tsconfig.json and this script. The cdktf app command and `npm run synth` do this.
@@ -21,6 +24,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = path.join(root, "dist", "app");
 /** The app bundle the cdktf app command runs. */
 export const APP_BUNDLE = path.join(outdir, "main.js");
+/** The bundle of `npm run validate` (cli/validate.ts). */
+export const VALIDATE_BUNDLE = path.join(outdir, "validate.js");
+/** The entry points, each bundled to dist/app/<its base name>.js. */
+const ENTRIES = ["main.ts", "cli/validate.ts"];
 /** Project files the last build read (esbuild's metafile), so an import of any new folder counts as a source. */
 const INPUTS_FILE = path.join(outdir, "inputs.json");
 
@@ -33,7 +40,7 @@ export function appSources() {
     ? JSON.parse(readFileSync(INPUTS_FILE, "utf8")).map((file) => path.join(root, file))
     : [];
   return [
-    path.join(root, "main.ts"),
+    ...ENTRIES.map((entry) => path.join(root, entry)),
     path.join(root, "package-lock.json"),
     path.join(root, "tsconfig.json"),
     fileURLToPath(import.meta.url),
@@ -44,9 +51,10 @@ export function appSources() {
   ];
 }
 
-/** True when dist/app/main.js exists and is newer than all of appSources(). */
+/** True when every bundle of dist/app exists and is newer than all of appSources(). */
 export function isAppFresh() {
-  return isFresh(APP_BUNDLE, appSources());
+  const sources = appSources();
+  return [APP_BUNDLE, VALIDATE_BUNDLE].every((bundle) => isFresh(bundle, sources));
 }
 
 /**
@@ -84,14 +92,18 @@ const sourceDirname = {
 export function appBuildOptions() {
   return {
     absWorkingDir: root,
-    entryPoints: ["main.ts"],
-    outfile: APP_BUNDLE,
+    entryPoints: ENTRIES,
+    outdir,
+    entryNames: "[name]",
     write: false,
     metafile: true,
     bundle: true,
     platform: "node",
     target: "node20",
     format: "cjs",
+    // ES modules first: some packages' CommonJS builds are UMD wrappers whose require() calls esbuild cannot
+    // follow (jsonc-parser's lib/umd requires './impl/format' dynamically).
+    mainFields: ["module", "main"],
     // Not minified: it loads no faster (measured), and readable stack traces help when a synth fails.
     minify: false,
     sourcemap: false,
@@ -102,7 +114,7 @@ export function appBuildOptions() {
   };
 }
 
-/** Builds dist/app/main.js, replaced atomically (a concurrent synth runs the old or the new bundle). */
+/** Builds the bundles of dist/app, each replaced atomically (a concurrent synth runs the old or the new one). */
 export async function buildApp({ quiet = false } = {}) {
   const started = performance.now();
   const { build } = await import("esbuild");
@@ -113,14 +125,16 @@ export async function buildApp({ quiet = false } = {}) {
   );
   // Inputs first: the bundle must end up newer than the record it is checked against.
   writeAtomically(INPUTS_FILE, JSON.stringify(inputs.sort(), null, 2) + "\n");
-  writeAtomically(APP_BUNDLE, result.outputFiles[0].contents);
+  for (const output of result.outputFiles) writeAtomically(output.path, output.contents);
   // Code caches of the previous bundle (scripts/app.mjs) would only be rejected.
   for (const file of readdirSync(outdir))
     if (file.endsWith(".v8-cache")) rmSync(path.join(outdir, file), { force: true });
   if (!quiet) {
-    const kib = (result.outputFiles[0].contents.length / 1024).toFixed(0);
+    const sizes = result.outputFiles.map(
+      (output) => `${path.relative(root, output.path)} ${(output.contents.length / 1024).toFixed(0)} KiB`,
+    );
     const ms = Math.round(performance.now() - started);
-    process.stdout.write(`build-app: ${path.relative(root, APP_BUNDLE)} ${kib} KiB in ${ms} ms\n`);
+    process.stdout.write(`build-app: ${sizes.join(", ")} in ${ms} ms\n`);
   }
 }
 
