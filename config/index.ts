@@ -5,6 +5,7 @@ import { z } from "zod";
 import { bridgeConfigSchema, type BridgeConfig } from "./schema";
 
 export * from "./schema";
+export { partitionOfRegion, resolveAccounts, type ResolvedAccounts } from "./accounts";
 export { configWarnings } from "./warnings";
 
 /** The example config: what `npm run synth` uses when BRIDGE_CONFIG is not set. */

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { accountIssues, awsAccountId, cognitoAccountFields, identityCenterAccountFields } from "./accounts";
 import { AWS_REGIONS, COGNITO_RESERVED_DOMAIN_WORDS, LOG_RETENTION_DAYS } from "./aws";
+import { deprovisioningFields } from "./deprovisioning";
 import { cognitoChecks, reportDuplicates } from "./cognito-checks";
 import { customAttributes, enterpriseAttributes } from "./cognito-attributes";
 import { cognitoGroupName, cognitoGroups } from "./cognito-groups";
@@ -18,8 +20,6 @@ function integerInRange(min: number, max: number, unit: string) {
   const error = `expected an integer from ${min} to ${max}${unit}`;
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
-
-const awsAccountId = z.string().regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id" });
 
 const dnsLabel = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -96,6 +96,7 @@ const abacKey = z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u, {
 
 const identityCenter = z.strictObject({
   region,
+  ...identityCenterAccountFields,
   issuerUrl: z.string().regex(IDC_ISSUER_URL, {
     error:
       "expected https://<region>.signin.aws.amazon.com/platform/saml/d-xxxxxxxxxx (IdC console: issuer URL)",
@@ -124,6 +125,7 @@ const identityCenter = z.strictObject({
 
 const cognito = z.strictObject({
   region,
+  ...cognitoAccountFields,
   domainPrefix: z
     .string()
     .regex(dnsLabel, {
@@ -155,6 +157,7 @@ const cognito = z.strictObject({
           error: `expected one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}`,
         })
         .default(90),
+      ...deprovisioningFields,
     })
     .prefault({}),
   monitoring: z
@@ -254,6 +257,7 @@ export const bridgeConfigSchema = z
 type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
 function crossFieldChecks(c: DeepPartial<z.output<typeof bridgeConfigSchema>>, ctx: z.RefinementCtx) {
+  for (const issue of accountIssues(c)) ctx.addIssue({ code: "custom", ...issue });
   const ic = c.identityCenter ?? {};
   const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
   for (const [field, pattern] of [

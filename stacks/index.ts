@@ -1,10 +1,12 @@
 import * as path from "node:path";
 import type { App } from "cdktf";
-import type { BridgeConfig } from "../config";
+import { resolveAccounts, type BridgeConfig } from "../config";
 import type { StateSettings } from "./backend";
 import { CloudflareAccessStack } from "./cloudflare-access";
 import { cognitoLoginClaims } from "./cloudflare-access/login-method";
 import { CognitoStack } from "./cognito";
+import { deprovisioningCaller } from "./cognito/deprovisioning";
+import { preTokenGenerationCaller } from "./cognito/pre-token-generation-function";
 import { IdentityCenterStack } from "./identity-center";
 
 export { CloudflareAccessStack, CognitoStack, IdentityCenterStack };
@@ -18,6 +20,8 @@ export interface BridgeStacks {
 export interface BuildOptions {
   /** Directory of the built JIT Lambda bundle. */
   readonly preTokenGenerationBundleDir: string;
+  /** Directory of the built deprovisioning Lambda bundle. */
+  readonly deprovisioningBundleDir: string;
   /** The project root: local-backend state lives in its terraform-state/ folder. */
   readonly projectRoot: string;
 }
@@ -36,24 +40,47 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
     localRootFromStackDir: path.relative(stackDir, options.projectRoot).split(path.sep).join("/") || ".",
   };
   const common = { state, tags: config.tags };
+  const accounts = resolveAccounts(config);
+  const identityCenterAccount = {
+    accountId: accounts.identityCenter,
+    assumeRoleArn: config.identityCenter.assumeRoleArn,
+  };
+  const cognitoAccount = { accountId: accounts.cognito, assumeRoleArn: config.cognito.assumeRoleArn };
 
   const identityCenter = new IdentityCenterStack(app, `${env}-identity-center`, {
     ...common,
     identityCenter: config.identityCenter,
+    account: identityCenterAccount,
+    // Cross-account mode: the Lambdas in the cognito account reach the Identity Store through roles here.
+    ...(accounts.crossAccount && accounts.cognito !== undefined
+      ? {
+          identityStoreAccess: {
+            environment: env,
+            trustedAccountId: accounts.cognito,
+            callers: [
+              preTokenGenerationCaller(env, config.cognito.provisioning),
+              deprovisioningCaller(env, config.cognito.provisioning),
+            ],
+          },
+        }
+      : {}),
   });
   const cognito = new CognitoStack(app, `${env}-cognito`, {
     ...common,
     environment: env,
     cognito: config.cognito,
+    account: cognitoAccount,
     cloudflareTeamName: config.cloudflare.teamName,
     cloudflareClaims: cognitoLoginClaims(config.cloudflare.accessControlAttributes),
     identityStore: identityCenter,
     preTokenGenerationBundleDir: options.preTokenGenerationBundleDir,
+    deprovisioningBundleDir: options.deprovisioningBundleDir,
   });
   const cloudflareAccess = new CloudflareAccessStack(app, `${env}-cloudflare-access`, {
     ...common,
     environment: env,
     cloudflare: config.cloudflare,
+    cognitoAccount,
     identityCenter: {
       issuerUrl: identityCenter.samlServiceProvider.issuerUrl,
       acsUrl: identityCenter.samlServiceProvider.acsUrl,

@@ -45,7 +45,11 @@ export function synthBridge(
   const app = Testing.stubVersion(
     new App({ outdir, stackTraces: false, skipValidation: options.skipValidation }),
   );
-  const stacks = buildStacks(app, config, { preTokenGenerationBundleDir: bundleDir, projectRoot: outdir });
+  const stacks = buildStacks(app, config, {
+    preTokenGenerationBundleDir: bundleDir,
+    deprovisioningBundleDir: bundleDir,
+    projectRoot: outdir,
+  });
   app.synth();
   const read = (stackId: string) => readFileSync(path.join(outdir, "stacks", stackId, "cdk.tf.json"), "utf8");
   return {

@@ -32,12 +32,65 @@ export type DeprovisionMode = (typeof DEPROVISION_MODES)[number];
 
 export const DEFAULT_MAX_DEPROVISION_PER_RUN = 10;
 
-export const IDENTITY_STORE_ACTIONS = [
+/**
+ * Identity Store actions the function calls. Reads in every mode; DeleteGroupMembership only in
+ * `remove-memberships` mode, DeleteUser only in `delete-user` mode (the role follows the mode).
+ */
+export const IDENTITY_STORE_READ_ACTIONS = [
   "identitystore:ListUsers",
   "identitystore:DescribeUser",
+  "identitystore:GetUserId",
   "identitystore:ListGroupMembershipsForMember",
+] as const;
+export const IDENTITY_STORE_WRITE_ACTIONS = {
+  report: [],
+  "remove-memberships": ["identitystore:DeleteGroupMembership"],
+  "delete-user": ["identitystore:DeleteUser"],
+} as const satisfies Record<DeprovisionMode, readonly string[]>;
+export const IDENTITY_STORE_ACTIONS = [
+  ...IDENTITY_STORE_READ_ACTIONS,
   "identitystore:DeleteGroupMembership",
   "identitystore:DeleteUser",
 ] as const;
 
+/** Cognito API actions the function calls, on its own user pool only (reads). */
 export const COGNITO_ACTIONS = ["cognito-idp:AdminGetUser", "cognito-idp:ListUsers"] as const;
+
+/** The CloudTrail events (Cognito API calls on the user pool) that trigger a targeted check. */
+export const TRIGGER_EVENT_NAMES = ["AdminDisableUser", "AdminDeleteUser"] as const;
+
+/** Input the schedule sends: run the full reconciliation. */
+export const RECONCILE_EVENT = { action: "reconcile" } as const;
+
+/** Namespace used when `POWERTOOLS_METRICS_NAMESPACE` is not set. */
+export const DEFAULT_METRICS_NAMESPACE = "IdcOidcBridge";
+/** Service name (the `service` metric dimension and log field) when `POWERTOOLS_SERVICE_NAME` is not set. */
+export const DEFAULT_SERVICE_NAME = "deprovisioning";
+/** The single dimension of every metric (value: the service name). */
+export const METRIC_DIMENSION_SERVICE = "service";
+
+/** CloudWatch metrics (EMF, unit Count) of a run. */
+export const METRIC_NAMES = {
+  /** Bridge-owned IdC users that are leavers (Cognito user gone, disabled, or inactive), in any mode. */
+  LeaversFound: "LeaversFound",
+  /** Leavers found in `report` mode: nothing was changed, someone must act (the alarm watches it). */
+  LeaversReported: "LeaversReported",
+  /** Managed group memberships deleted (`remove-memberships`). */
+  MembershipsRemoved: "MembershipsRemoved",
+  /** IdC users deleted (`delete-user`). */
+  UsersDeleted: "UsersDeleted",
+  /** Runs stopped by the circuit breaker: more than MAX_DEPROVISION_PER_RUN users to change (the alarm watches it). */
+  CircuitBreakerTripped: "CircuitBreakerTripped",
+  /** Runs that failed (an API error or the deadline), with whatever they changed before (the alarm watches it). */
+  RunFailures: "RunFailures",
+  /** Users skipped right before a change because they no longer carry the ownership mark. */
+  OwnershipChecksFailed: "OwnershipChecksFailed",
+} as const;
+export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
+/** Every metric is a count. */
+export const METRIC_UNITS = Object.fromEntries(
+  Object.values(METRIC_NAMES).map((name) => [name, "Count"]),
+) as Readonly<Record<MetricName, "Count">>;
+
+/** The function's timeout: a reconciliation pages through both directories at the APIs' rate limits. */
+export const DEPROVISIONING_TIMEOUT_SECONDS = 300;

@@ -4,6 +4,7 @@ import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { Fn, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { CloudflareConfig } from "../../config";
+import { awsProviderAccess, type AwsAccountAccess } from "../shared/aws-account";
 import { addOutputs } from "../shared/outputs";
 import { configureBackend, type StateSettings } from "../backend";
 import { AccessPolicies } from "./access-policies";
@@ -38,6 +39,8 @@ export interface CloudflareAccessStackProps {
   readonly cloudflare: CloudflareConfig;
   readonly identityCenter: IdentityCenterSpRef;
   readonly cognito: CognitoOidcRef;
+  /** The cognito account (where the client secret lives) and the deploy role that reads it. */
+  readonly cognitoAccount?: AwsAccountAccess;
 }
 
 /** Last in apply order: Cloudflare Access turns Cognito's OIDC into the SAML that IAM Identity Center accepts. */
@@ -53,6 +56,7 @@ export class CloudflareAccessStack extends TerraformStack {
     new AwsProvider(this, "aws", {
       region: props.cognito.region,
       defaultTags: [{ tags: { ...props.tags } }],
+      ...awsProviderAccess(props.cognitoAccount ?? {}, id),
     });
 
     // The client secret is read from Secrets Manager at plan time, so it never sits in any output or JSON file.

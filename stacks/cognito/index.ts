@@ -6,11 +6,17 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { CognitoConfig } from "../../config";
 import { DEFAULT_METRICS_NAMESPACE } from "../../lambda-src/pre-token-generation/metric-names";
+import { awsProviderAccess, type AwsAccountAccess } from "../shared/aws-account";
 import { addOutputs } from "../shared/outputs";
 import { configureBackend, type StateSettings } from "../backend";
 import { ClientCredentialsSecret } from "./client-secret";
+import { DEPROVISIONING_CALLER, Deprovisioning, deprovisioningFunctionName } from "./deprovisioning";
 import { PreTokenGenerationMonitoring } from "./monitoring";
-import { PreTokenGenerationFunction } from "./pre-token-generation-function";
+import {
+  PRE_TOKEN_GENERATION_CALLER,
+  PreTokenGenerationFunction,
+  preTokenGenerationFunctionName,
+} from "./pre-token-generation-function";
 import { trustedEmailProviders } from "../../config/cognito-checks";
 import { CloudflareAppClient } from "./cloudflare-app-client";
 import { CognitoUserGroups } from "./user-groups";
@@ -20,6 +26,7 @@ import { appClientReadAttributes } from "./user-pool-attributes";
 export {
   ClientCredentialsSecret,
   CloudflareAppClient,
+  Deprovisioning,
   CognitoUserGroups,
   PreTokenGenerationFunction,
   PreTokenGenerationMonitoring,
@@ -37,6 +44,10 @@ export interface IdentityStoreRef {
   readonly region: string;
   /** IdC group name → Identity Store group id. */
   readonly groupIds: Readonly<Record<string, string>>;
+  /** IdC's customer managed KMS key (`identityCenter.kmsKeyArn`), if any. */
+  readonly kmsKeyArn?: string;
+  /** Cross-account mode: per calling Lambda (e.g. `pre-token-generation`), the role it assumes in the IdC account. */
+  readonly accessRoleArns?: Readonly<Record<string, string>>;
 }
 
 export interface CognitoStackProps {
@@ -44,12 +55,16 @@ export interface CognitoStackProps {
   readonly tags: Readonly<Record<string, string>>;
   readonly environment: string;
   readonly cognito: CognitoConfig;
+  /** The account the stack deploys to and the deploy role its aws provider assumes [none: the credentials']. */
+  readonly account?: AwsAccountAccess;
   readonly cloudflareTeamName: string;
   /** Claims the Cloudflare login method copies from the ID token: the app client must be able to read them. */
   readonly cloudflareClaims: readonly string[];
   readonly identityStore: IdentityStoreRef;
   /** Directory of the built JIT Lambda bundle (`npm run build:lambda`). */
   readonly preTokenGenerationBundleDir: string;
+  /** Directory of the built deprovisioning Lambda bundle (`npm run build:lambda`). */
+  readonly deprovisioningBundleDir: string;
 }
 
 /** Second in apply order: the user pool, the Cloudflare app client and the JIT Lambda with its monitoring. */
@@ -66,7 +81,11 @@ export class CognitoStack extends TerraformStack {
     super(scope, id);
     configureBackend(this, props.state);
     const c = props.cognito;
-    new AwsProvider(this, "aws", { region: c.region, defaultTags: [{ tags: { ...props.tags } }] });
+    new AwsProvider(this, "aws", {
+      region: c.region,
+      defaultTags: [{ tags: { ...props.tags } }],
+      ...awsProviderAccess(props.account ?? {}, id),
+    });
     new ArchiveProvider(this, "archive");
 
     const name = `${props.environment}-idc-oidc-bridge`;
@@ -85,7 +104,7 @@ export class CognitoStack extends TerraformStack {
       partition: new DataAwsPartition(this, "partition").partition,
     };
     const jit = new PreTokenGenerationFunction(this, "pre-token-generation", {
-      functionName: `${name}-pre-token-generation`,
+      functionName: preTokenGenerationFunctionName(props.environment),
       bundleDir: props.preTokenGenerationBundleDir,
       provisioning: c.provisioning,
       identityStoreId: props.identityStore.identityStoreId,
@@ -94,12 +113,14 @@ export class CognitoStack extends TerraformStack {
       groupMap,
       metricsNamespace,
       partition: account.partition,
+      kmsKeyArn: props.identityStore.kmsKeyArn,
+      identityStoreRoleArn: props.identityStore.accessRoleArns?.[PRE_TOKEN_GENERATION_CALLER],
       trustedEmailProviders: trustedEmailProviders(c),
     });
     const pool = new UserPool(this, "user-pool", { name, cognito: c, preTokenGenerationArn: jit.arn });
     new CognitoUserGroups(this, "groups", { userPoolId: pool.id, groups: c.groups });
-    jit.allowInvocationFrom(pool.arn);
-    new PreTokenGenerationMonitoring(this, "monitoring", {
+    jit.attachUserPool(pool.arn);
+    const monitoring = new PreTokenGenerationMonitoring(this, "monitoring", {
       functionName: jit.functionName,
       region: c.region,
       metricsNamespace,
@@ -107,6 +128,22 @@ export class CognitoStack extends TerraformStack {
       alarmEmail: c.alarmEmail,
       topicName: `${name}-alarms`,
       account,
+    });
+    const leavers = new Deprovisioning(this, "deprovisioning", {
+      functionName: deprovisioningFunctionName(props.environment),
+      bundleDir: props.deprovisioningBundleDir,
+      provisioning: c.provisioning,
+      identityStoreId: props.identityStore.identityStoreId,
+      identityStoreArn: props.identityStore.identityStoreArn,
+      identityStoreRegion: props.identityStore.region,
+      kmsKeyArn: props.identityStore.kmsKeyArn,
+      identityStoreRoleArn: props.identityStore.accessRoleArns?.[DEPROVISIONING_CALLER],
+      groupMap,
+      userPoolId: pool.id,
+      userPoolArn: pool.arn,
+      metricsNamespace,
+      account,
+      alarmTopicArn: monitoring.topic.arn,
     });
     const appClient = new CloudflareAppClient(this, "cloudflare-client", {
       userPoolId: pool.id,
@@ -149,6 +186,10 @@ export class CognitoStack extends TerraformStack {
           "App client secret (sensitive: `cdktf output` hides it; prefer the Secrets Manager secret).",
       },
       pre_token_generation_function: { value: jit.functionName, description: "JIT provisioning Lambda." },
+      deprovisioning_function: {
+        value: leavers.functionName,
+        description: "Leavers (deprovisioning) Lambda.",
+      },
     });
   }
 }

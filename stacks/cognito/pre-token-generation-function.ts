@@ -2,12 +2,52 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CognitoConfig } from "../../config";
-import { ENV_VARS } from "../../lambda-src/pre-token-generation/contract";
+import { COGNITO_ACTIONS, ENV_VARS } from "../../lambda-src/pre-token-generation/contract";
+import {
+  identityStoreKmsStatements,
+  identityStoreMemberArn,
+  type IdentityStoreCaller,
+  type IdentityStoreScope,
+} from "../shared/identity-store-policy";
 import { hclQuotedContent, terraformLiteral } from "../shared/terraform-literal";
 import { NodejsFunction, type PolicyStatement } from "../shared/nodejs-function";
 
 /** Cognito waits at most 5 s for a trigger: the function may not run longer. */
 export const PRE_TOKEN_GENERATION_TIMEOUT_SECONDS = 5;
+
+/** Names this function among the Identity Store callers (its cross-account access role, its role ARN). */
+export const PRE_TOKEN_GENERATION_CALLER = "pre-token-generation";
+
+/**
+ * The function's name, which is also its execution role's name: fixed by the environment, so the
+ * identity-center stack can trust the role by ARN before it exists (cross-account mode).
+ */
+export function preTokenGenerationFunctionName(environment: string): string {
+  return `${environment}-idc-oidc-bridge-pre-token-generation`;
+}
+
+/**
+ * The JIT Lambda as an Identity Store caller, for its cross-account access role: the same statements as its
+ * own role gets in one account, for the IdC groups `groupMap` maps to.
+ */
+export function preTokenGenerationCaller(
+  environment: string,
+  provisioning: Pick<CognitoConfig["provisioning"], "groupMap">,
+): IdentityStoreCaller {
+  return {
+    purpose: PRE_TOKEN_GENERATION_CALLER,
+    roleName: preTokenGenerationFunctionName(environment),
+    statements: (scope, groupIds) =>
+      identityStoreStatements(
+        scope,
+        Object.values(provisioning.groupMap).map((name) => {
+          const id = groupIds[name];
+          if (id === undefined) throw new Error(`cognito.provisioning.groupMap: unknown IdC group "${name}"`);
+          return id;
+        }),
+      ),
+  };
+}
 
 export interface PreTokenGenerationFunctionProps {
   readonly functionName: string;
@@ -21,6 +61,13 @@ export interface PreTokenGenerationFunctionProps {
   readonly metricsNamespace: string;
   /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`) for Identity Store ARNs. */
   readonly partition: string;
+  /** IdC's customer managed KMS key, if any (same-account mode: the function's own role decrypts). */
+  readonly kmsKeyArn?: string;
+  /**
+   * Cross-account mode: the role in the IdC account the function assumes for every Identity Store call.
+   * Its own role then gets no Identity Store permissions, only sts:AssumeRole on this role.
+   */
+  readonly identityStoreRoleArn?: string;
   /** Upstream providers whose emails count as verified (`trustEmail`). */
   readonly trustedEmailProviders?: readonly string[];
 }
@@ -57,19 +104,38 @@ export class PreTokenGenerationFunction extends Construct {
           : { [ENV_VARS.groupsAttribute]: terraformLiteral(props.provisioning.groupsAttribute) }),
         [ENV_VARS.serviceName]: props.functionName,
         [ENV_VARS.metricsNamespace]: props.metricsNamespace,
+        ...(props.identityStoreRoleArn === undefined
+          ? {}
+          : { [ENV_VARS.identityStoreRoleArn]: props.identityStoreRoleArn }),
       },
-      statements: identityStoreStatements(
-        props.partition,
-        props.identityStoreArn,
-        Object.values(props.groupMap),
-      ),
+      statements:
+        props.identityStoreRoleArn === undefined
+          ? identityStoreStatements(
+              {
+                partition: props.partition,
+                identityStoreArn: props.identityStoreArn,
+                ...(props.kmsKeyArn === undefined ? {} : { kmsKeyArn: props.kmsKeyArn }),
+              },
+              Object.values(props.groupMap),
+            )
+          : [
+              {
+                sid: "AssumeIdentityStoreRole",
+                actions: ["sts:AssumeRole"],
+                resources: [props.identityStoreRoleArn],
+              },
+            ],
     });
     this.functionName = props.functionName;
     this.arn = this.fn.arn;
   }
 
-  /** Lets exactly this user pool invoke the function. */
-  public allowInvocationFrom(userPoolArn: string): void {
+  /**
+   * Lets exactly this user pool invoke the function, and lets the function link the IdC user id on the
+   * pool's users (COGNITO_ACTIONS on this pool only). The pool names the function as its trigger, so this
+   * policy is a separate one attached after the pool: the function never waits for it, and no cycle forms.
+   */
+  public attachUserPool(userPoolArn: string): void {
     new LambdaPermission(this, "cognito-invoke", {
       statementId: "AllowCognitoUserPool",
       action: "lambda:InvokeFunction",
@@ -77,6 +143,9 @@ export class PreTokenGenerationFunction extends Construct {
       principal: "cognito-idp.amazonaws.com",
       sourceArn: userPoolArn,
     });
+    this.fn.addPolicy("own-user-pool", [
+      { sid: "LinkIdentityCenterUser", actions: [...COGNITO_ACTIONS], resources: [userPoolArn] },
+    ]);
   }
 }
 
@@ -93,45 +162,48 @@ function groupMapEnvironmentValue(groupMap: Readonly<Record<string, string>>): s
 }
 
 /**
- * Only the Identity Store calls the Lambda makes, on this identity store. Group-membership actions exist
- * only with a group map, and adding members is limited to the mapped groups.
+ * Only the Identity Store calls the Lambda makes, on this identity store, each on exactly the resource types
+ * IAM authorizes it against (Service Authorization Reference, proven by pre-token-generation-role.test.ts).
+ * Group-membership actions exist only with a group map; adding and removing members only in mapped groups.
+ * Also used for the cross-account identity-store-access role, so both modes grant the same.
  */
 export function identityStoreStatements(
-  partition: string,
-  identityStoreArn: string,
+  scope: IdentityStoreScope,
   groupIds: readonly string[],
 ): PolicyStatement[] {
-  const arn = (resource: string) => `arn:${partition}:identitystore:::${resource}`;
+  const arn = (resource: string) => identityStoreMemberArn(scope.partition, resource);
+  const store = scope.identityStoreArn;
   // Several Cognito groups may map to one IdC group: list each group once.
-  const mappedGroups = [...new Set(groupIds)];
+  const groupArns = [...new Set(groupIds)].map((id) => arn(`group/${id}`));
   const anyUser = arn("user/*");
-  const groupArns = mappedGroups.map((id) => arn(`group/${id}`));
   const statements: PolicyStatement[] = [
     {
-      sid: "JitUser",
-      actions: ["identitystore:CreateUser", "identitystore:GetUserId"],
-      resources: [identityStoreArn, anyUser],
+      // Users have no store in their ARN: the Identitystore resource, authorized too, pins this store.
+      sid: "UsersOfThisStore",
+      actions: ["identitystore:GetUserId", "identitystore:DescribeUser", "identitystore:UpdateUser"],
+      resources: [store, anyUser],
     },
+    { sid: "CreateUsers", actions: ["identitystore:CreateUser"], resources: [store] },
   ];
-  if (mappedGroups.length > 0) {
+  if (groupArns.length > 0) {
     statements.push(
       {
         sid: "ReadMemberships",
         actions: ["identitystore:ListGroupMembershipsForMember"],
-        resources: [identityStoreArn, anyUser, arn("group/*"), arn("membership/*")],
+        resources: [store, anyUser, arn("membership/*")],
       },
       {
         sid: "AddToMappedGroups",
         actions: ["identitystore:CreateGroupMembership"],
-        resources: [identityStoreArn, anyUser, ...groupArns],
+        resources: [store, anyUser, ...groupArns],
       },
       {
-        // Memberships have ids of their own; where IAM also evaluates the group, only mapped ones match.
-        sid: "RemoveMemberships",
+        // IAM also authorizes the membership's group, so only mapped groups' memberships can be removed.
+        sid: "RemoveFromMappedGroups",
         actions: ["identitystore:DeleteGroupMembership"],
-        resources: [identityStoreArn, arn("membership/*"), ...groupArns],
+        resources: [store, anyUser, arn("membership/*"), ...groupArns],
       },
     );
   }
-  return statements;
+  return [...statements, ...identityStoreKmsStatements(scope)];
 }

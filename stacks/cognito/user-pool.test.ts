@@ -24,8 +24,11 @@ const byName = (synthesized: string, type: string, key: string): Record<string, 
     Object.values(resources(synthesized, type) as Record<string, TerraformJson>).map((r) => [r[key], r]),
   );
 
-const single = (synthesized: string, type: string): TerraformJson => {
-  const all = Object.values(resources(synthesized, type)) as TerraformJson[];
+/** The one resource of a type; `logicalIdPrefix` picks among several (e.g. the JIT Lambda beside the deprovisioner). */
+const single = (synthesized: string, type: string, logicalIdPrefix = ""): TerraformJson => {
+  const all = Object.entries(resources(synthesized, type) as Record<string, TerraformJson>)
+    .filter(([id]) => id.startsWith(logicalIdPrefix))
+    .map(([, r]) => r);
   expect(all).toHaveLength(1);
   return all[0];
 };
@@ -36,7 +39,7 @@ describe("cognito stack for the rich config: groups, custom attributes, hardened
   const pool = single(cog, "aws_cognito_user_pool");
   const poolId = Object.keys(resources(cog, "aws_cognito_user_pool"))[0];
   const providers = byName(cog, "aws_cognito_identity_provider", "provider_name");
-  const env = single(cog, "aws_lambda_function").environment.variables as Record<string, string>;
+  const env = single(cog, "aws_lambda_function", "pre-token-generation").environment.variables as Record<string, string>;
   afterAll(() => rmSync(bridge.outdir, { recursive: true, force: true }));
 
   it("creates one Cognito group per declared group, with its description and precedence", () => {
@@ -163,7 +166,7 @@ describe("cognito stack for the rich config: groups, custom attributes, hardened
       // Plus what the JIT Lambda reads from its trigger event, built from what this client's ID token holds.
       read_attributes: [...mapped, IDC_USER_ID_ATTRIBUTE, LAST_SIGN_IN_ATTRIBUTE].sort(),
     });
-    const client = single(cog, "aws_cognito_user_pool_client");
+    const client = single(cog, "aws_cognito_user_pool_client", "cloudflare-client");
     expect(client.write_attributes).not.toContain(IDC_USER_ID_ATTRIBUTE);
     expect(client.write_attributes).not.toContain(LAST_SIGN_IN_ATTRIBUTE);
     expect(client.read_attributes).not.toContain("custom:clearance");
@@ -200,7 +203,7 @@ describe("cognito stack for the example", () => {
       "idc_last_sign_in",
       "idc_user_id",
     ]);
-    const client = single(cog, "aws_cognito_user_pool_client");
+    const client = single(cog, "aws_cognito_user_pool_client", "cloudflare-client");
     // Without upstreams nothing is written at sign-in; an empty list leaves Cognito's default, which never
     // includes custom attributes (API reference, UserPoolClientType: WriteAttributes).
     expect(client.write_attributes).toEqual([]);
@@ -217,7 +220,7 @@ describe("cognito stack for the example", () => {
   });
 
   it("gives the Lambda the defaults: no trusted providers, no adoption, no enterprise attributes, no groups attribute", () => {
-    const env = single(cog, "aws_lambda_function").environment.variables as Record<string, string>;
+    const env = single(cog, "aws_lambda_function", "pre-token-generation").environment.variables as Record<string, string>;
     expect(env[ENV_VARS.trustedEmailProviders]).toBe("[]");
     expect(env[ENV_VARS.adoptExistingUsers]).toBe("false");
     expect(env[ENV_VARS.enterpriseAttributes]).toBe("{}");
@@ -265,7 +268,7 @@ describeIfTerraform("upstream providers through the Terraform CLI", () => {
   }
 
   it("keeps config strings literal in names, mappings and the Lambda's environment", () => {
-    const env = single(bridge.cognito, "aws_lambda_function").environment.variables as Record<string, string>;
+    const env = single(bridge.cognito, "aws_lambda_function", "pre-token-generation").environment.variables as Record<string, string>;
     const saml = (
       Object.values(resources(bridge.cognito, "aws_cognito_identity_provider")) as TerraformJson[]
     ).find((p) => p.provider_type === "SAML")!;

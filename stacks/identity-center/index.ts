@@ -4,10 +4,13 @@ import { Fn, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { IdentityCenterConfig } from "../../config";
 import { configureBackend, type StateSettings } from "../backend";
+import { awsProviderAccess, type AwsAccountAccess } from "../shared/aws-account";
+import type { IdentityStoreCaller } from "../shared/identity-store-policy";
 import { addOutputs } from "../shared/outputs";
 import { terraformLiteral } from "../shared/terraform-literal";
 import { AccessControlAttributes } from "./access-control-attributes";
 import { IdentityStoreGroups } from "./groups";
+import { IdentityStoreAccess } from "./identity-store-access";
 import { IdentityCenterInstance } from "./instance";
 import { PermissionSets } from "./permission-sets";
 import { SamlServiceProvider } from "./saml-service-provider";
@@ -15,6 +18,7 @@ import { SamlServiceProvider } from "./saml-service-provider";
 export {
   AccessControlAttributes,
   IdentityCenterInstance,
+  IdentityStoreAccess,
   IdentityStoreGroups,
   PermissionSets,
   SamlServiceProvider,
@@ -24,6 +28,18 @@ export interface IdentityCenterStackProps {
   readonly state: StateSettings;
   readonly tags: Readonly<Record<string, string>>;
   readonly identityCenter: IdentityCenterConfig;
+  /** The account the stack deploys to and the deploy role its aws provider assumes [none: the credentials']. */
+  readonly account?: AwsAccountAccess;
+  /**
+   * Cross-account mode: the Lambdas in `trustedAccountId` that call the Identity Store; each gets a role here
+   * that only its execution role may assume.
+   */
+  readonly identityStoreAccess?: {
+    /** Names the roles (`<environment>-identity-store-access-<purpose>`). */
+    readonly environment: string;
+    readonly trustedAccountId: string;
+    readonly callers: readonly IdentityStoreCaller[];
+  };
 }
 
 /** First in apply order: the IdC instance, its groups, permission sets and SAML SP settings. */
@@ -37,12 +53,20 @@ export class IdentityCenterStack extends TerraformStack {
   public readonly samlServiceProvider: SamlServiceProvider;
   /** Default AWS access portal URL, derived from the identity store id. */
   public readonly accessPortalUrl: string;
+  /** IdC's customer managed KMS key (from config), if any. */
+  public readonly kmsKeyArn?: string;
+  /** Cross-account mode: caller purpose → the role it assumes for Identity Store calls. */
+  public readonly accessRoleArns?: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: IdentityCenterStackProps) {
     super(scope, id);
     configureBackend(this, props.state);
     const ic = props.identityCenter;
-    new AwsProvider(this, "aws", { region: ic.region, defaultTags: [{ tags: { ...props.tags } }] });
+    new AwsProvider(this, "aws", {
+      region: ic.region,
+      defaultTags: [{ tags: { ...props.tags } }],
+      ...awsProviderAccess(props.account ?? {}, id),
+    });
 
     const instance = new IdentityCenterInstance(this, "instance");
     const groups = new IdentityStoreGroups(this, "groups", {
@@ -60,6 +84,19 @@ export class IdentityCenterStack extends TerraformStack {
         attributes: ic.accessControlAttributes,
       });
     }
+    if (props.identityStoreAccess !== undefined) {
+      this.accessRoleArns = new IdentityStoreAccess(this, "identity-store-access", {
+        environment: props.identityStoreAccess.environment,
+        trustedAccountId: props.identityStoreAccess.trustedAccountId,
+        scope: {
+          partition: instance.partition,
+          identityStoreArn: instance.identityStoreArn,
+          ...(ic.kmsKeyArn === undefined ? {} : { kmsKeyArn: ic.kmsKeyArn }),
+        },
+        groupIds: groups.groupIds,
+        callers: props.identityStoreAccess.callers,
+      }).roleArns;
+    }
     this.samlServiceProvider = new SamlServiceProvider(this, "saml-service-provider", {
       issuerUrl: ic.issuerUrl,
       acsUrl: ic.acsUrl,
@@ -71,6 +108,7 @@ export class IdentityCenterStack extends TerraformStack {
     this.identityStoreArn = instance.identityStoreArn;
     this.groupIds = groups.groupIds;
     this.accessPortalUrl = `https://${instance.identityStoreId}.awsapps.com/start`;
+    this.kmsKeyArn = ic.kmsKeyArn;
 
     const outputs = addOutputs(this, {
       identity_store_id: {

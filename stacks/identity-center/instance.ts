@@ -10,6 +10,8 @@ export class IdentityCenterInstance extends Construct {
   public readonly identityStoreId: string;
   /** `arn:<partition>:identitystore::<account>:identitystore/<id>`, for IAM policies. */
   public readonly identityStoreArn: string;
+  /** AWS partition of the account (`aws`, `aws-cn`, `aws-us-gov`). */
+  public readonly partition: string;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -29,6 +31,7 @@ export class IdentityCenterInstance extends Construct {
     const partition = new DataAwsPartition(this, "partition");
     this.instanceArn = Fn.element(instances.arns, 0);
     this.identityStoreId = Fn.element(instances.identityStoreIds, 0);
+    this.partition = partition.partition;
     this.identityStoreArn = `arn:${partition.partition}:identitystore::${caller.accountId}:identitystore/${this.identityStoreId}`;
   }
 }

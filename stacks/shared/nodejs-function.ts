@@ -12,6 +12,25 @@ export interface PolicyStatement {
   readonly sid: string;
   readonly actions: string[];
   readonly resources: string[];
+  /** All must hold (IAM ANDs them). */
+  readonly conditions?: readonly PolicyCondition[];
+}
+
+/** One condition: `test` is the operator (e.g. StringEquals), `variable` the context key. */
+export interface PolicyCondition {
+  readonly test: string;
+  readonly variable: string;
+  readonly values: string[];
+}
+
+/** The statements as an `aws_iam_policy_document` takes them. */
+export function policyDocumentStatements(statements: readonly PolicyStatement[]) {
+  return statements.map((s) => ({
+    sid: s.sid,
+    actions: s.actions,
+    resources: s.resources,
+    ...(s.conditions === undefined ? {} : { condition: s.conditions.map((c) => ({ ...c })) }),
+  }));
 }
 
 export interface NodejsFunctionProps {
@@ -36,6 +55,8 @@ export interface NodejsFunctionProps {
 export class NodejsFunction extends Construct {
   public readonly function: LambdaFunction;
   public readonly role: IamRole;
+  /** The execution role's name: the function name, so other stacks can name the role before it exists. */
+  public readonly roleName: string;
   public readonly logGroup: CloudwatchLogGroup;
   public readonly functionName: string;
   public readonly arn: string;
@@ -82,7 +103,7 @@ export class NodejsFunction extends Construct {
           actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
           resources: ["*"],
         },
-        ...props.statements.map((s) => ({ sid: s.sid, actions: s.actions, resources: s.resources })),
+        ...policyDocumentStatements(props.statements),
       ],
     });
     new IamRolePolicy(this, "role-policy", {
@@ -106,7 +127,19 @@ export class NodejsFunction extends Construct {
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
       environment: { variables: { ...props.environment } },
     });
+    this.roleName = props.functionName;
     this.functionName = this.function.functionName;
     this.arn = this.function.arn;
+  }
+
+  /**
+   * Another inline policy on the role, for permissions on resources that themselves reference the function
+   * (such as the user pool that triggers it): the function does not wait for this policy, so no cycle.
+   */
+  public addPolicy(name: string, statements: readonly PolicyStatement[]): void {
+    const doc = new DataAwsIamPolicyDocument(this, `${name}-policy`, {
+      statement: policyDocumentStatements(statements),
+    });
+    new IamRolePolicy(this, `${name}-role-policy`, { name, role: this.role.id, policy: doc.json });
   }
 }

@@ -1,0 +1,58 @@
+/**
+ * The two kinds of invocation: the schedule's `{"action":"reconcile"}`, and an EventBridge event for a
+ * CloudTrail-recorded Cognito API call (`detail-type: AWS API Call via CloudTrail`, `source: aws.cognito-idp`).
+ */
+import { RECONCILE_EVENT, TRIGGER_EVENT_NAMES } from "./contract";
+
+/** Cognito replaces some private request fields in CloudTrail with this value. */
+export const HIDDEN_FIELD = "HIDDEN_FOR_SECURITY_REASONS";
+
+export type Invocation =
+  | { readonly kind: "reconcile"; readonly why: string }
+  | {
+      readonly kind: "person";
+      readonly eventName: (typeof TRIGGER_EVENT_NAMES)[number];
+      /** The Username of the request: a user name (sub) or an alias such as the email. */
+      readonly username: string;
+    }
+  | { readonly kind: "ignore"; readonly why: string };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** What to do for this input. Anything unrecognised is ignored (and logged), never guessed at. */
+export function parseInvocation(input: unknown, userPoolId: string): Invocation {
+  if (isObject(input) && input.action === RECONCILE_EVENT.action) {
+    return { kind: "reconcile", why: "scheduled reconciliation" };
+  }
+  if (
+    !isObject(input) ||
+    input.source !== "aws.cognito-idp" ||
+    input["detail-type"] !== "AWS API Call via CloudTrail" ||
+    !isObject(input.detail)
+  ) {
+    return { kind: "ignore", why: "neither the schedule's input nor a Cognito CloudTrail event" };
+  }
+  const detail = input.detail;
+  const eventName = detail.eventName;
+  if (!(TRIGGER_EVENT_NAMES as readonly unknown[]).includes(eventName)) {
+    return { kind: "ignore", why: `CloudTrail event ${String(eventName).slice(0, 64)} is not a trigger` };
+  }
+  if (detail.errorCode !== undefined && detail.errorCode !== null && detail.errorCode !== "") {
+    return {
+      kind: "ignore",
+      why: `the ${String(eventName)} call failed (${String(detail.errorCode).slice(0, 64)})`,
+    };
+  }
+  const parameters = isObject(detail.requestParameters) ? detail.requestParameters : {};
+  if (parameters.userPoolId !== userPoolId) {
+    return { kind: "ignore", why: "the event is about another user pool" };
+  }
+  const username = parameters.username;
+  if (typeof username !== "string" || username === "" || username === HIDDEN_FIELD || username.length > 128) {
+    // No usable name: check everyone rather than no one.
+    return { kind: "reconcile", why: `${String(eventName)} event without a usable username` };
+  }
+  return { kind: "person", eventName: eventName as (typeof TRIGGER_EVENT_NAMES)[number], username };
+}

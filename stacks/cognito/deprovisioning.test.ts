@@ -1,0 +1,375 @@
+/**
+ * The leavers construct in the synthesized cognito stack, and its IAM proven with the IAM policy simulator
+ * (Service Authorization Reference data): per mode, the deprovisioner may delete only what that mode needs,
+ * in this identity store, in mapped groups; it reads only its own user pool; the Scheduler role may only
+ * invoke this function. IAM cannot check the ownership mark (UserType is no condition key), so
+ * "only bridge-owned users" is the function's job, proven in lambda-src/deprovisioning/handler.test.ts.
+ */
+import { configWith, json, resources, synthBridge, type TerraformJson } from "../../__tests__/helpers/stacks";
+import {
+  rolePolicies,
+  roleTrustPolicy,
+  simulateAction,
+  simulateAssumeRole,
+  type NamedPolicy,
+  type Substitution,
+} from "../../__tests__/helpers/iam-simulator";
+import {
+  accessRoleArn,
+  bridgeSubstitutions,
+  bridgeValues,
+  identityStoreArn,
+  lambdaRoleArn,
+  userPoolArn,
+} from "../../__tests__/helpers/bridge-iam";
+import type { DeprovisionMode } from "../../lambda-src/deprovisioning/contract";
+import { identityStoreAccessRoleName } from "../identity-center/identity-store-access";
+import { DEPROVISIONING_CALLER, deprovisioningFunctionName } from "./deprovisioning";
+
+const ACCOUNT = "111111111111";
+const STORE_ID = "d-1234567890";
+const STORE = `arn:aws:identitystore::${ACCOUNT}:identitystore/${STORE_ID}`;
+const OTHER_STORE = `arn:aws:identitystore::${ACCOUNT}:identitystore/d-9999999999`;
+const POOL = `arn:aws:cognito-idp:eu-west-1:${ACCOUNT}:userpool/eu-west-1_AbC123`;
+const OTHER_POOL = `arn:aws:cognito-idp:eu-west-1:${ACCOUNT}:userpool/eu-west-1_Other9`;
+const FUNCTION = `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:prod-idc-oidc-bridge-deprovisioning`;
+const ROLE = "prod-idc-oidc-bridge-deprovisioning";
+/** Group ids as the identity-center stack's remote state would give them (see VALUES). */
+const GROUP = (name: string) =>
+  `a1b2c3d4e5-0000-0000-0000-${name.padEnd(12, "0").slice(0, 12)}`.replace(/[^0-9a-f-]/g, "0");
+const ADMINS = GROUP("aa");
+const UNMAPPED = "a1b2c3d4e5-ffff-ffff-ffff-ffffffffffff";
+
+const user = (id: string) => `arn:aws:identitystore:::user/${id}`;
+const group = (id: string) => `arn:aws:identitystore:::group/${id}`;
+const membership = (id: string) => `arn:aws:identitystore:::membership/${id}`;
+
+/** Terraform expressions of the cognito stack → test values. */
+const VALUES: Substitution[] = [
+  [/partition$/, "aws"],
+  [/account_id$/, ACCOUNT],
+  [/identity_store_arn/, STORE],
+  [/identity_store_id/, STORE_ID],
+  [/group_id$/, ADMINS],
+  [/aws_cognito_user_pool\..*\.arn$/, POOL],
+  [/aws_cloudwatch_log_group\..*\.arn$/, `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/${ROLE}`],
+  [/aws_lambda_function\..*\.arn$/, FUNCTION],
+];
+
+function synthMode(mode: DeprovisionMode, groupMap?: Record<string, string>) {
+  return synthBridge(
+    configWith((c) => {
+      c.cognito.provisioning = { ...c.cognito.provisioning, deprovision: mode };
+      if (groupMap !== undefined) c.cognito.provisioning.groupMap = groupMap;
+    }),
+  ).cognito;
+}
+
+const byMode = new Map<DeprovisionMode, string>();
+function stackFor(mode: DeprovisionMode): string {
+  if (!byMode.has(mode)) byMode.set(mode, synthMode(mode, { "cognito-admins": "platform-admins" }));
+  return byMode.get(mode)!;
+}
+
+async function allowed(
+  policies: readonly NamedPolicy[],
+  action: string,
+  resources: Record<string, string>,
+  principal?: string,
+) {
+  return (await simulateAction({ identityPolicies: policies, action, resources, principal })).allowed;
+}
+
+describe("Deprovisioning construct in the cognito stack", () => {
+  const cognito = stackFor("report");
+  const fn = () =>
+    (Object.values(resources(cognito, "aws_lambda_function")) as TerraformJson[]).find(
+      (f) => f.function_name === ROLE,
+    )!;
+
+  it("deploys the function with its contract's environment", () => {
+    const variables = fn().environment.variables;
+    expect(variables).toMatchObject({
+      IDENTITY_STORE_ID: expect.stringContaining("identity_store_id"),
+      IDENTITY_STORE_REGION: expect.stringContaining("region"),
+      USER_POOL_ID: expect.stringMatching(/^\$\{aws_cognito_user_pool\..*\.id\}$/),
+      DEPROVISION_MODE: "report",
+      MAX_DEPROVISION_PER_RUN: "10",
+      POWERTOOLS_SERVICE_NAME: ROLE,
+    });
+    expect(variables.GROUP_MAP).toMatch(/^\$\{jsonencode\(/);
+    expect(variables).not.toHaveProperty("INACTIVE_DAYS");
+    expect(variables).not.toHaveProperty("IDENTITY_STORE_ROLE_ARN");
+    expect(fn().timeout).toBe(300);
+    const withInactivity = synthBridge(
+      configWith((c) => {
+        c.cognito.provisioning = { ...c.cognito.provisioning, inactiveDays: 120, maxDeprovisionPerRun: 3 };
+      }),
+    ).cognito;
+    const other = (Object.values(resources(withInactivity, "aws_lambda_function")) as TerraformJson[]).find(
+      (f) => f.function_name === ROLE,
+    )!;
+    expect(other.environment.variables).toMatchObject({ INACTIVE_DAYS: "120", MAX_DEPROVISION_PER_RUN: "3" });
+  });
+
+  it("an EventBridge rule on this pool's successful AdminDisableUser/AdminDeleteUser CloudTrail events invokes it", () => {
+    const rules = Object.values(resources(cognito, "aws_cloudwatch_event_rule")) as TerraformJson[];
+    expect(rules).toHaveLength(1);
+    const pattern = JSON.parse(
+      rules[0]!.event_pattern.replace(/\$\{aws_cognito_user_pool\.[^}]+\.id\}/, "POOL"),
+    );
+    expect(pattern).toEqual({
+      source: ["aws.cognito-idp"],
+      "detail-type": ["AWS API Call via CloudTrail"],
+      detail: {
+        eventSource: ["cognito-idp.amazonaws.com"],
+        eventName: ["AdminDisableUser", "AdminDeleteUser"],
+        errorCode: [{ exists: false }],
+        requestParameters: { userPoolId: ["POOL"] },
+      },
+    });
+    const [targetId, target] = Object.entries(resources(cognito, "aws_cloudwatch_event_target"))[0]!;
+    expect(target.arn).toMatch(/aws_lambda_function\..*deprovisioning.*\.arn/);
+    expect(targetId).toBeDefined();
+    const permission = (Object.values(resources(cognito, "aws_lambda_permission")) as TerraformJson[]).find(
+      (p) => p.principal === "events.amazonaws.com",
+    )!;
+    expect(permission.source_arn).toMatch(/aws_cloudwatch_event_rule\..*\.arn/);
+  });
+
+  it("an EventBridge Scheduler schedule (daily by default, UTC) sends the reconcile input with its own role", async () => {
+    const [, schedule] = Object.entries(resources(cognito, "aws_scheduler_schedule"))[0]!;
+    expect(schedule).toMatchObject({
+      schedule_expression: "rate(1 day)",
+      schedule_expression_timezone: "UTC",
+      flexible_time_window: { mode: "OFF" },
+    });
+    expect(JSON.parse(schedule.target.input)).toEqual({ action: "reconcile" });
+    const custom = synthBridge(
+      configWith((c) => {
+        c.cognito.provisioning = {
+          ...c.cognito.provisioning,
+          deprovisionSchedule: "cron(0 4 ? * MON-FRI *)",
+        };
+      }),
+    ).cognito;
+    expect(Object.values(resources(custom, "aws_scheduler_schedule"))[0]).toMatchObject({
+      schedule_expression: "cron(0 4 ? * MON-FRI *)",
+    });
+
+    const schedulerRole = `${ROLE}-scheduler`;
+    const trust = roleTrustPolicy(cognito, schedulerRole, VALUES);
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/${schedulerRole}`;
+    const assume = (account: string) =>
+      simulateAssumeRole({
+        trustPolicy: trust,
+        roleArn,
+        principal: "scheduler.amazonaws.com",
+        context: { "aws:SourceAccount": account },
+      });
+    expect((await assume(ACCOUNT)).allowed).toBe(true);
+    expect((await assume("222222222222")).allowed).toBe(false);
+    const policies = rolePolicies(cognito, schedulerRole, VALUES);
+    expect(await allowed(policies, "lambda:InvokeFunction", { function: FUNCTION })).toBe(true);
+    expect(
+      await allowed(policies, "lambda:InvokeFunction", {
+        function: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:prod-idc-oidc-bridge-pre-token-generation`,
+      }),
+    ).toBe(false);
+  });
+
+  it("alarms on the circuit breaker, report-mode findings, failed runs and errors, to the existing alarm topic", () => {
+    const alarms = (
+      Object.values(resources(cognito, "aws_cloudwatch_metric_alarm")) as TerraformJson[]
+    ).filter((a) => String(a.alarm_name).startsWith(ROLE));
+    const byMetric = Object.fromEntries(alarms.map((a) => [a.metric_name, a]));
+    expect(Object.keys(byMetric).sort()).toEqual(
+      ["CircuitBreakerTripped", "Errors", "LeaversReported", "RunFailures"].sort(),
+    );
+    expect(byMetric.CircuitBreakerTripped).toMatchObject({
+      namespace: "IdcOidcBridge",
+      dimensions: { service: ROLE },
+      statistic: "Sum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+    });
+    const topics = Object.keys(resources(cognito, "aws_sns_topic"));
+    expect(topics).toHaveLength(1);
+    for (const alarm of alarms) expect(alarm.alarm_actions).toEqual([`\${aws_sns_topic.${topics[0]}.arn}`]);
+  });
+
+  it("outputs the function name", () => {
+    expect(json(cognito).output.deprovisioning_function.value).toBe(ROLE);
+  });
+});
+
+describe("deprovisioner role, proven with the IAM simulator", () => {
+  const reads = async (policies: NamedPolicy[]) => {
+    expect(
+      await allowed(policies, "identitystore:ListUsers", { Identitystore: STORE, AllUsers: user("*") }),
+    ).toBe(true);
+    for (const action of ["identitystore:DescribeUser", "identitystore:GetUserId"]) {
+      expect(await allowed(policies, action, { Identitystore: STORE, User: user("u-1") })).toBe(true);
+    }
+    expect(
+      await allowed(policies, "identitystore:ListGroupMembershipsForMember", {
+        Identitystore: STORE,
+        User: user("u-1"),
+        AllGroupMemberships: membership("*"),
+      }),
+    ).toBe(true);
+    for (const action of ["cognito-idp:AdminGetUser", "cognito-idp:ListUsers"]) {
+      expect(await allowed(policies, action, { userpool: POOL })).toBe(true);
+      expect(await allowed(policies, action, { userpool: OTHER_POOL })).toBe(false);
+    }
+  };
+  const neverAllowed = async (policies: NamedPolicy[]) => {
+    for (const action of ["identitystore:UpdateUser", "identitystore:DeleteUser"]) {
+      expect(await allowed(policies, action, { Identitystore: OTHER_STORE, User: user("u-1") })).toBe(false);
+    }
+    expect(
+      await allowed(policies, "identitystore:UpdateUser", { Identitystore: STORE, User: user("u-1") }),
+    ).toBe(false);
+    expect(await allowed(policies, "identitystore:CreateUser", { Identitystore: STORE })).toBe(false);
+    expect(
+      await allowed(policies, "identitystore:CreateGroupMembership", {
+        Identitystore: STORE,
+        Group: group(ADMINS),
+        User: user("u-1"),
+      }),
+    ).toBe(false);
+    for (const action of [
+      "cognito-idp:AdminDeleteUser",
+      "cognito-idp:AdminDisableUser",
+      "cognito-idp:AdminUpdateUserAttributes",
+      "cognito-idp:AdminCreateUser",
+    ]) {
+      expect(await allowed(policies, action, { userpool: POOL })).toBe(false);
+    }
+    expect(
+      await allowed(policies, "identitystore:DeleteGroupMembership", {
+        Identitystore: OTHER_STORE,
+        Group: group(ADMINS),
+        GroupMembership: membership("m-1"),
+        User: user("u-1"),
+      }),
+    ).toBe(false);
+  };
+  const deleteMembership = (policies: NamedPolicy[], groupId: string) =>
+    allowed(policies, "identitystore:DeleteGroupMembership", {
+      Identitystore: STORE,
+      Group: group(groupId),
+      GroupMembership: membership("m-1"),
+      User: user("u-1"),
+    });
+  const deleteUser = (policies: NamedPolicy[]) =>
+    allowed(policies, "identitystore:DeleteUser", { Identitystore: STORE, User: user("u-1") });
+
+  it("report: reads only; deletes nothing", async () => {
+    const policies = rolePolicies(stackFor("report"), ROLE, VALUES);
+    await reads(policies);
+    await neverAllowed(policies);
+    expect(await deleteMembership(policies, ADMINS)).toBe(false);
+    expect(await deleteUser(policies)).toBe(false);
+  });
+
+  it("remove-memberships: deletes memberships of mapped groups only, in this store; never users", async () => {
+    const policies = rolePolicies(stackFor("remove-memberships"), ROLE, VALUES);
+    await reads(policies);
+    await neverAllowed(policies);
+    expect(await deleteMembership(policies, ADMINS)).toBe(true);
+    expect(await deleteMembership(policies, UNMAPPED)).toBe(false);
+    expect(await deleteUser(policies)).toBe(false);
+  });
+
+  it("remove-memberships without a group map: no delete permission at all", async () => {
+    const policies = rolePolicies(synthMode("remove-memberships", {}), ROLE, VALUES);
+    expect(await deleteMembership(policies, ADMINS)).toBe(false);
+  });
+
+  it("delete-user: deletes users of this store only; never memberships, never other stores", async () => {
+    const policies = rolePolicies(stackFor("delete-user"), ROLE, VALUES);
+    await reads(policies);
+    await neverAllowed(policies);
+    expect(await deleteUser(policies)).toBe(true);
+    expect(await deleteMembership(policies, ADMINS)).toBe(false);
+  });
+});
+
+describe("cross-account mode: the identity-center stack's access role for the deprovisioner", () => {
+  const IDC = "333333333333";
+  const COGNITO = "444444444444";
+  const ENV = "stage";
+  const FN = deprovisioningFunctionName(ENV);
+  const ACCESS = identityStoreAccessRoleName(ENV, DEPROVISIONING_CALLER);
+  const bridge = synthBridge(
+    configWith((c) => {
+      c.environment = ENV;
+      c.backend = { type: "local" };
+      c.identityCenter.accountId = IDC;
+      c.cognito.accountId = COGNITO;
+      c.cognito.provisioning = {
+        ...c.cognito.provisioning,
+        deprovision: "delete-user",
+        groupMap: { "cognito-admins": "platform-admins" },
+      };
+    }),
+  );
+  const v = bridgeValues(
+    ["platform-admins", "developers", "readers"],
+    { identityCenter: IDC, cognito: COGNITO },
+    { accessRoleNames: { [DEPROVISIONING_CALLER]: ACCESS } },
+  );
+  const values = bridgeSubstitutions(v);
+  const store = identityStoreArn(v);
+
+  it("the function only assumes its own access role; that role may delete users of this store only", async () => {
+    const fn = (Object.values(resources(bridge.cognito, "aws_lambda_function")) as TerraformJson[]).find(
+      (f) => f.function_name === FN,
+    )!;
+    expect(fn.environment.variables.IDENTITY_STORE_ROLE_ARN).toMatch(
+      /identity-store-access_deprovisioning_role/,
+    );
+    const own = rolePolicies(bridge.cognito, FN, values);
+    const ownActions = own.flatMap((p) => p.policy.Statement.flatMap((st) => st.Action as string[]));
+    expect(ownActions.filter((a) => a.startsWith("identitystore:"))).toEqual([]);
+    const self = `arn:aws:sts::${COGNITO}:assumed-role/${FN}/session`;
+    expect(await allowed(own, "cognito-idp:ListUsers", { userpool: userPoolArn(v) }, self)).toBe(true);
+
+    const trust = roleTrustPolicy(bridge.identityCenter, ACCESS, values);
+    const assume = (principalRole: string) =>
+      simulateAssumeRole({
+        trustPolicy: trust,
+        roleArn: accessRoleArn(v, DEPROVISIONING_CALLER),
+        principal: `arn:aws:sts::${COGNITO}:assumed-role/${principalRole}/session`,
+        callerPolicies: own,
+        context: { "aws:PrincipalArn": lambdaRoleArn(v, principalRole), "aws:PrincipalAccount": COGNITO },
+      });
+    expect((await assume(FN)).allowed).toBe(true);
+    expect((await assume(deprovisioningFunctionName("prod"))).allowed).toBe(false);
+
+    const access = rolePolicies(bridge.identityCenter, ACCESS, values);
+    const accessSession = `arn:aws:sts::${IDC}:assumed-role/${ACCESS}/session`;
+    const may = (action: string, resources: Record<string, string>) =>
+      allowed(access, action, resources, accessSession);
+    expect(await may("identitystore:DeleteUser", { Identitystore: store, User: user("u-1") })).toBe(true);
+    expect(
+      await may("identitystore:DeleteUser", {
+        Identitystore: identityStoreArn(v, "d-9999999999"),
+        User: user("u-1"),
+      }),
+    ).toBe(false);
+    expect(
+      await allowed(access, "identitystore:UpdateUser", { Identitystore: store, User: user("u-1") }),
+    ).toBe(false);
+    expect(await may("identitystore:ListUsers", { Identitystore: store, AllUsers: user("*") })).toBe(true);
+    expect(
+      await may("identitystore:DeleteGroupMembership", {
+        Identitystore: store,
+        Group: group(v.groupIds["platform-admins"]!),
+        GroupMembership: membership("m-1"),
+        User: user("u-1"),
+      }),
+    ).toBe(false);
+  });
+});
