@@ -226,7 +226,7 @@ export interface ServerOptions<Operation extends string> {
   readonly targetPrefix: string;
   /** SigV4 signing name, e.g. `identitystore`. */
   readonly signingName: string;
-  /** Namespace of the `__type` of errors, e.g. `com.amazonaws.identitystore`. */
+  /** Namespace of the `__type` of errors, e.g. `com.amazonaws.identitystore` ("" for a bare type). */
   readonly errorNamespace: string;
   /** Key of the error message in error bodies (`Message` or `message`, as the service sends it). */
   readonly messageKey: "Message" | "message";
@@ -240,6 +240,8 @@ export interface ServerOptions<Operation extends string> {
 /** Answers `error` for the next `count` calls matching `operation` (any operation when undefined). */
 interface Injection<Operation> {
   remaining: number;
+  /** performance.now() time after which the injection no longer applies (Infinity: count-bound only). */
+  readonly until: number;
   readonly operation: Operation | undefined;
   readonly error: () => ServiceError;
 }
@@ -295,15 +297,30 @@ export abstract class AwsJsonTestServer<Operation extends string> {
   throttleNext(count: number, operation?: Operation): void {
     this.injections.push({
       remaining: count,
+      until: Infinity,
+      operation,
+      error: () => new ServiceError(this.throttlingErrorType(), "Rate exceeded", this.throttlingStatus()),
+    });
+  }
+
+  /** Every call (of `operation`, or of any operation) gets a ThrottlingException for the next `ms` milliseconds. */
+  throttleFor(ms: number, operation?: Operation): void {
+    this.injections.push({
+      remaining: Infinity,
+      until: performance.now() + ms,
       operation,
       error: () => new ServiceError(this.throttlingErrorType(), "Rate exceeded", this.throttlingStatus()),
     });
   }
 
   /** The next `count` calls fail with a server error (InternalServerException, HTTP 500 by default). */
-  failNext(count: number, options: { operation?: Operation; type?: string; status?: number } = {}): void {
+  failNext(
+    count: number,
+    options: { operation?: Operation; type?: string; status?: number; message?: string } = {},
+  ): void {
     this.injections.push({
       remaining: count,
+      until: Infinity,
       operation: options.operation,
       error: () =>
         new ServiceError(
@@ -441,9 +458,12 @@ export abstract class AwsJsonTestServer<Operation extends string> {
     const delay = this.delays.get(op) ?? this.delays.get("*");
     if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
 
+    const now = performance.now();
     const injection = this.injections.find(
       (candidate) =>
-        candidate.remaining > 0 && (candidate.operation === undefined || candidate.operation === op),
+        candidate.remaining > 0 &&
+        now < candidate.until &&
+        (candidate.operation === undefined || candidate.operation === op),
     );
     if (injection !== undefined) {
       injection.remaining -= 1;
@@ -488,7 +508,11 @@ export abstract class AwsJsonTestServer<Operation extends string> {
     this.send(
       response,
       error.status,
-      { __type: `${namespace}#${error.type}`, [this.options.messageKey]: error.message, ...error.fields },
+      {
+        __type: namespace === "" ? error.type : `${namespace}#${error.type}`,
+        [this.options.messageKey]: error.message,
+        ...error.fields,
+      },
       { "x-amzn-ErrorType": `${error.type}:http://internal.amazon.com/coral/${namespace}/` },
     );
   }

@@ -7,7 +7,26 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { CognitoTestServer } from "./cognito-server";
 import type { IdentityStoreTestServer } from "./identity-store-server";
+import type { StsTestServer } from "./sts-server";
+
+/** The user pool and Cognito user of preTokenEvent()'s default event. */
+export const TEST_POOL_ID = "us-east-1_AbCdEfGhI";
+export const TEST_COGNITO_USER = "google_1234567890";
+
+/** A Cognito test server with the bridge's custom attributes and the default event's user. */
+export async function startCognito(): Promise<CognitoTestServer> {
+  const cognito = await CognitoTestServer.start({ region: "us-east-1" });
+  cognito.addPool(TEST_POOL_ID, [
+    { name: "idc_user_id", maxLength: 47 },
+    { name: "idc_last_sign_in", maxLength: 10 },
+    { name: "groups" },
+    { name: "department" },
+  ]);
+  cognito.addUser(TEST_POOL_ID, TEST_COGNITO_USER, { email: "john.doe@example.com" });
+  return cognito;
+}
 
 export const BUNDLE_PATH = path.resolve(__dirname, "../../dist/lambda/pre-token-generation/index.js");
 
@@ -73,15 +92,21 @@ interface ResultMessage {
   elapsedMs: number;
 }
 
-/** Environment of a container pointed at `server` (fake credentials: no credential lookup happens). */
+/**
+ * Environment of a container pointed at the test servers (fake credentials: no credential lookup happens).
+ * Without a Cognito test server, Cognito calls go to a closed local port (and fail, tolerated).
+ */
 export function containerEnv(
   server: IdentityStoreTestServer,
   overrides: Record<string, string> = {},
+  others: { readonly cognito?: CognitoTestServer; readonly sts?: StsTestServer } = {},
 ): Record<string, string> {
   return {
     IDENTITY_STORE_ID: server.identityStoreId,
     IDENTITY_STORE_REGION: server.region,
     AWS_ENDPOINT_URL_IDENTITYSTORE: server.endpoint,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: others.cognito?.endpoint ?? "http://127.0.0.1:9",
+    AWS_ENDPOINT_URL_STS: others.sts?.endpoint ?? "http://127.0.0.1:9",
     // Cognito's region: deliberately not the Identity Store's region.
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",

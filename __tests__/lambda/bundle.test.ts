@@ -9,17 +9,19 @@ import {
   preTokenEvent,
   SENSITIVE_MARKER,
 } from "../../lambda-src/pre-token-generation/test-support/events";
-import { containerEnv, LambdaContainer, type InvokeResult } from "./bundle-harness";
+import { containerEnv, LambdaContainer, startCognito, type InvokeResult } from "./bundle-harness";
+import type { CognitoTestServer } from "./cognito-server";
 import { IdentityStoreTestServer } from "./identity-store-server";
 
 /** Cognito gives up on the trigger after 5 seconds: the behaviour contract for every path. */
 const COGNITO_TIMEOUT_MS = 5000;
 
 let server: IdentityStoreTestServer;
+let cognito: CognitoTestServer;
 const containers: LambdaContainer[] = [];
 
 async function container(overrides: Record<string, string> = {}): Promise<LambdaContainer> {
-  const started = await LambdaContainer.start(containerEnv(server, overrides));
+  const started = await LambdaContainer.start(containerEnv(server, overrides, { cognito }));
   containers.push(started);
   return started;
 }
@@ -28,7 +30,18 @@ function claimOf(result: InvokeResult): unknown {
   if (!result.ok) throw new Error(`invocation failed: ${result.error.name}: ${result.error.message}`);
   const claims = addedClaims(result.result);
   expect(claims.access?.identity_store_user_id).toBe(claims.id?.identity_store_user_id);
+  expect(claims.access?.idc_user_name).toBe(claims.id?.idc_user_name);
   return claims.id?.identity_store_user_id;
+}
+
+/** A hand-made IdC user (no ownership mark), e.g. created in the console before the bridge. */
+function handMade(userName: string, email: string): string {
+  return server.addUser({
+    UserName: userName,
+    DisplayName: "John Doe",
+    Name: { GivenName: "John", FamilyName: "Doe" },
+    Emails: [{ Value: email, Type: "work", Primary: true }],
+  });
 }
 
 function outcomes(): string[] {
@@ -36,16 +49,13 @@ function outcomes(): string[] {
 }
 
 beforeEach(async () => {
-  server = await IdentityStoreTestServer.start({
-    identityStoreId: "d-9a8b7c6d5e",
-    region: "eu-west-1",
-    rateLimit: false,
-  });
+  server = await IdentityStoreTestServer.start({ identityStoreId: "d-9a8b7c6d5e", region: "eu-west-1" });
+  cognito = await startCognito();
 });
 
 afterEach(async () => {
   await Promise.all(containers.splice(0).map((running) => running.stop()));
-  await server.close();
+  await Promise.all([server.close(), cognito.close()]);
 });
 
 describe("built bundle against a local Identity Store", () => {
@@ -67,13 +77,20 @@ describe("built bundle against a local Identity Store", () => {
       DisplayName: "Mary Ann Van Dyke",
       Name: { GivenName: "Mary", FamilyName: "Ann Van Dyke" },
       Emails: [{ Value: "mary_ann-van.dyke@example.com", Type: "work", Primary: true }],
+      UserType: "idc-oidc-bridge",
     });
     expect(claimOf(result)).toBe(user?.UserId);
     expect(addedClaims(result.ok ? result.result : {}).id).toEqual({
       team: "blue",
       identity_store_user_id: user?.UserId,
+      idc_user_name: "mary_ann-van.dyke@example.com",
     });
     expect(outcomes()).toEqual(["GetUserId:ResourceNotFoundException", "CreateUser:ok"]);
+    expect(server.calls[0].input).toMatchObject({
+      AlternateIdentifier: {
+        UniqueAttribute: { AttributePath: "emails.value", AttributeValue: "mary_ann-van.dyke@example.com" },
+      },
+    });
     // Signed for IDENTITY_STORE_REGION although AWS_REGION (Cognito's region) is us-east-1.
     expect(server.calls.every((call) => call.signedRegion === "eu-west-1")).toBe(true);
 
@@ -96,14 +113,42 @@ describe("built bundle against a local Identity Store", () => {
     expect([...lambda.stdout, ...lambda.stderr].join("\n")).not.toContain(SENSITIVE_MARKER);
   });
 
-  it("costs exactly one Identity Store call for a known person", async () => {
-    const userId = server.addUser({ UserName: "john.doe@example.com" });
-    const lambda = await container({ POWERTOOLS_METRICS_NAMESPACE: "Acme/Bridge" });
+  it("adds idc_user_name to both tokens and, for the IAM federation client, session tags to the ID token", async () => {
+    const userId = handMade("john.doe@example.com", "john.doe@example.com");
+    const lambda = await container({ IAM_FEDERATION_CLIENT_ID: "fed3client4id" });
+    const event = preTokenEvent({
+      groups: ["readers", "platform-admins"],
+      userAttributes: { "custom:idc_user_id": userId },
+    });
+    (event.callerContext as { clientId: string }).clientId = "fed3client4id";
 
-    const result = await lambda.invoke(preTokenEvent({ triggerSource: "TokenGeneration_RefreshTokens" }));
+    const result = await lambda.invoke(event);
 
     expect(claimOf(result)).toBe(userId);
-    expect(outcomes()).toEqual(["GetUserId:ok"]);
+    const claims = addedClaims(result.ok ? result.result : {});
+    expect(claims.id).toEqual({
+      identity_store_user_id: userId,
+      idc_user_name: "john.doe@example.com",
+      "https://aws.amazon.com/tags": {
+        principal_tags: { groups: [":platform-admins:readers:"], email: ["john.doe@example.com"] },
+      },
+    });
+    expect(claims.access).toEqual({ identity_store_user_id: userId, idc_user_name: "john.doe@example.com" });
+  });
+
+  it("costs exactly one Identity Store call for a known (linked) person", async () => {
+    const userId = handMade("john.doe@example.com", "john.doe@example.com");
+    const lambda = await container({ POWERTOOLS_METRICS_NAMESPACE: "Acme/Bridge" });
+
+    const result = await lambda.invoke(
+      preTokenEvent({
+        triggerSource: "TokenGeneration_RefreshTokens",
+        userAttributes: { "custom:idc_user_id": userId },
+      }),
+    );
+
+    expect(claimOf(result)).toBe(userId);
+    expect(outcomes()).toEqual(["DescribeUser:ok"]);
     expect(lambda.metrics()).toMatchObject({ UsersFound: 1 });
     expect(lambda.jsonLines().find((line) => line._aws !== undefined)).toMatchObject({
       _aws: { CloudWatchMetrics: [{ Namespace: "Acme/Bridge" }] },
@@ -124,21 +169,33 @@ describe("built bundle against a local Identity Store", () => {
     expect(creates.filter((outcome) => outcome === "ok")).toHaveLength(1);
     expect(creates.filter((outcome) => outcome === "ConflictException")).toHaveLength(19);
     expect(lambda.metrics()).toMatchObject({ UsersCreated: 1, ConflictsResolved: 19 });
+    // Within the Identity Store's quota: the container paced itself, nothing was throttled.
+    expect(server.calls.filter((call) => call.outcome === "ThrottlingException")).toEqual([]);
   });
 
   it("resolves a conflict between lookup and create by looking the person up again", async () => {
     const lambda = await container();
+    const raced = "9067d8b2-1071-70e3-4e1c-0a8e9e0f0001";
     server.before("CreateUser", () =>
-      server.addUser({ UserId: "raced-user", UserName: "john.doe@example.com" }),
+      // As a concurrent sign-in of the same person creates it.
+      server.addUser({
+        UserId: raced,
+        UserName: "john.doe@example.com",
+        DisplayName: "John Doe",
+        Name: { GivenName: "John", FamilyName: "Doe" },
+        Emails: [{ Value: "john.doe@example.com", Type: "work", Primary: true }],
+        UserType: "idc-oidc-bridge",
+      }),
     );
 
     const result = await lambda.invoke(preTokenEvent());
 
-    expect(claimOf(result)).toBe("raced-user");
+    expect(claimOf(result)).toBe(raced);
     expect(outcomes()).toEqual([
       "GetUserId:ResourceNotFoundException",
       "CreateUser:ConflictException",
       "GetUserId:ok",
+      "DescribeUser:ok",
     ]);
     expect(server.users.size).toBe(1);
   });
@@ -158,16 +215,68 @@ describe("built bundle against a local Identity Store", () => {
     ]);
   });
 
-  it("bounds retries: persistent throttling fails the sign-in after 3 attempts (ON_SYNC_FAILURE=deny)", async () => {
+  it("signs in through 1 s of throttling of every operation, retrying with backoff", async () => {
     const lambda = await container();
-    server.throttleNext(1000);
+    server.throttleFor(1000);
 
     const result = await lambda.invoke(preTokenEvent());
 
-    expect(result).toMatchObject({ ok: false, error: { name: "SyncFailedError" } });
-    expect(outcomes()).toEqual(new Array(3).fill("GetUserId:ThrottlingException"));
+    expect(claimOf(result)).toBe(server.userByName("john.doe@example.com")?.UserId);
+    expect(result.elapsedMs).toBeLessThan(COGNITO_TIMEOUT_MS);
+    expect(server.calls.filter((call) => call.outcome === "ThrottlingException").length).toBeGreaterThan(3);
+  });
+
+  it("retries persistent throttling until shortly before the deadline, then asks the person to try again", async () => {
+    const lambda = await container();
+    server.throttleNext(100_000);
+
+    const result = await lambda.invoke(preTokenEvent());
+
+    expect(result).toMatchObject({
+      ok: false,
+      error: { name: "SyncFailedError", message: expect.stringContaining("Please try again in a moment.") },
+    });
+    expect(result.elapsedMs).toBeLessThan(COGNITO_TIMEOUT_MS);
+    expect(result.elapsedMs).toBeGreaterThan(3000);
+    // Far more than a fixed 3 attempts: backoff grows to 1 s, until the deadline.
+    expect(server.callsOf("GetUserId").length).toBeGreaterThan(6);
     expect(server.users.size).toBe(0);
     expect(lambda.metrics()).toMatchObject({ SyncFailures: 1, LoginsDenied: 1 });
+    expect(lambda.jsonLines()).toContainEqual(
+      expect.objectContaining({ message: "Identity Store sync failed", errorKind: "transient" }),
+    );
+  });
+
+  it("tells a permanent failure (access denied) apart: no 'try again', no response body in logs", async () => {
+    const lambda = await container();
+    server.failNext(1, {
+      type: "AccessDeniedException",
+      status: 400,
+      message: "User: arn:aws:sts::111111111111:assumed-role/jit/fn is not authorized RESPONSE-BODY",
+    });
+
+    const result = await lambda.invoke(preTokenEvent());
+
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        name: "SyncFailedError",
+        message: expect.stringContaining(
+          "because of a configuration problem. Please contact your administrator.",
+        ),
+      },
+    });
+    expect(result.ok ? "" : result.error.message).not.toContain("try again");
+    expect(server.callsOf("GetUserId")).toHaveLength(1);
+    expect(lambda.jsonLines()).toContainEqual(
+      expect.objectContaining({
+        level: "ERROR",
+        message: "Identity Store sync failed",
+        errorName: "AccessDeniedException",
+        errorKind: "permanent",
+      }),
+    );
+    expect([...lambda.stdout, ...lambda.stderr].join("\n")).not.toContain("RESPONSE-BODY");
   });
 
   it("settles before Cognito's 5 s limit when the Identity Store never answers (deny rejects, allow returns)", async () => {
@@ -218,7 +327,7 @@ describe("built bundle against a local Identity Store", () => {
     const readers = server.addGroup();
     const auditors = server.addGroup();
     const unmapped = server.addGroup();
-    const userId = server.addUser({ UserName: "john.doe@example.com" });
+    const userId = handMade("john.doe@example.com", "john.doe@example.com");
     server.addMembership(readers, userId);
     server.addMembership(unmapped, userId);
     server.addMembership(auditors, userId);
@@ -245,6 +354,7 @@ describe("built bundle against a local Identity Store", () => {
     await lambda.invoke(preTokenEvent({ groups: ["cognito-admins", "cognito-auditors"] }));
     expect(server.calls.map((call) => call.operation)).toEqual([
       "GetUserId",
+      "DescribeUser",
       "ListGroupMembershipsForMember",
       "ListGroupMembershipsForMember",
       "ListGroupMembershipsForMember",
@@ -254,7 +364,7 @@ describe("built bundle against a local Identity Store", () => {
   it("treats a membership added or removed by a concurrent sign-in as done", async () => {
     const admins = server.addGroup();
     const readers = server.addGroup();
-    const userId = server.addUser({ UserName: "john.doe@example.com" });
+    const userId = handMade("john.doe@example.com", "john.doe@example.com");
     const readersMembership = server.addMembership(readers, userId);
     const lambda = await container({ GROUP_MAP: JSON.stringify({ a: admins, r: readers }) });
     // Between our listing and our changes, another sign-in makes both changes itself.
@@ -299,7 +409,7 @@ describe("built bundle against a local Identity Store", () => {
   it("fails at cold start, naming the variable, when the configuration is invalid", async () => {
     await expect(
       LambdaContainer.start(
-        containerEnv(server, { IDENTITY_STORE_ID: "d-123", ON_SYNC_FAILURE: "sometimes" }),
+        containerEnv(server, { IDENTITY_STORE_ID: "d-123", ON_SYNC_FAILURE: "sometimes" }, { cognito }),
       ),
     ).rejects.toThrow(
       /IDENTITY_STORE_ID="d-123" is invalid \(expected "d-" followed by 10 lowercase hex digits.*ON_SYNC_FAILURE="sometimes" is invalid \(expected one of: deny, allow\)/,

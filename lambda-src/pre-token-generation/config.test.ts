@@ -23,6 +23,13 @@ describe("loadConfig", () => {
       requireVerifiedEmail: true,
       onSyncFailure: "deny",
       groupMap: new Map(),
+      adoptExistingUsers: false,
+      trustedEmailProviders: new Set(),
+      groupsAttribute: undefined,
+      iamFederationClientId: undefined,
+      enterpriseAttributes: new Map(),
+      recordLastSignIn: false,
+      identityStoreRoleArn: undefined,
       metricsNamespace: DEFAULT_METRICS_NAMESPACE,
       serviceName: DEFAULT_SERVICE_NAME,
     });
@@ -38,9 +45,26 @@ describe("loadConfig", () => {
         "cognito-admins": "9067d8b2-1071-70e3-4e1c-0a8e9e0f1a2b",
         readers: "1234567890-9067d8b2-1071-70e3-4e1c-0a8e9e0f1a2b",
       }),
+      ADOPT_EXISTING_USERS: "true",
+      TRUSTED_EMAIL_PROVIDERS: '["Okta","Entra_ID"]',
+      GROUPS_ATTRIBUTE: "custom:groups",
+      IAM_FEDERATION_CLIENT_ID: "1example23456789",
+      ENTERPRISE_ATTRIBUTES: '{"department":"custom:department","costCenter":"custom:cost_center"}',
+      RECORD_LAST_SIGN_IN: "true",
+      IDENTITY_STORE_ROLE_ARN: "arn:aws:iam::111111111111:role/bridge/identity-store-access",
       POWERTOOLS_METRICS_NAMESPACE: "Acme/IdcBridge",
       POWERTOOLS_SERVICE_NAME: "jit",
     });
+    expect(config.adoptExistingUsers).toBe(true);
+    expect([...config.trustedEmailProviders]).toEqual(["Okta", "Entra_ID"]);
+    expect(config.groupsAttribute).toBe("custom:groups");
+    expect(config.iamFederationClientId).toBe("1example23456789");
+    expect([...config.enterpriseAttributes]).toEqual([
+      ["department", "custom:department"],
+      ["costCenter", "custom:cost_center"],
+    ]);
+    expect(config.recordLastSignIn).toBe(true);
+    expect(config.identityStoreRoleArn).toBe("arn:aws:iam::111111111111:role/bridge/identity-store-access");
     expect(config.identityStoreId).toBe("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
     expect(config.identityStoreRegion).toBe("us-gov-west-1");
     expect(config.requireVerifiedEmail).toBe(false);
@@ -106,6 +130,35 @@ describe("loadConfig", () => {
     [
       { GROUP_MAP: '{"two words":"9067d8b2-1071-70e3-4e1c-0a8e9e0f1a2b"}' },
       'GROUP_MAP key "two words" is invalid (expected a Cognito group name',
+    ],
+    [{ ADOPT_EXISTING_USERS: "yes" }, 'ADOPT_EXISTING_USERS="yes" is invalid (expected one of: true, false)'],
+    [
+      { TRUSTED_EMAIL_PROVIDERS: "Okta" },
+      'TRUSTED_EMAIL_PROVIDERS="Okta" is not valid JSON (expected a JSON array',
+    ],
+    [{ TRUSTED_EMAIL_PROVIDERS: '{"Okta":true}' }, 'TRUSTED_EMAIL_PROVIDERS="{\\"Okta\\":true}" is invalid'],
+    [{ TRUSTED_EMAIL_PROVIDERS: '[""]' }, 'TRUSTED_EMAIL_PROVIDERS entry "" is invalid'],
+    [
+      { GROUPS_ATTRIBUTE: "groups" },
+      'GROUPS_ATTRIBUTE="groups" is invalid (expected a Cognito custom attribute',
+    ],
+    [
+      { GROUPS_ATTRIBUTE: "custom:a-name-that-is-too-long" },
+      'GROUPS_ATTRIBUTE="custom:a-name-that-is-too-long" is invalid',
+    ],
+    [{ IAM_FEDERATION_CLIENT_ID: "not a client" }, 'IAM_FEDERATION_CLIENT_ID="not a client" is invalid'],
+    [
+      { ENTERPRISE_ATTRIBUTES: '{"team":"custom:team"}' },
+      'ENTERPRISE_ATTRIBUTES key "team" is invalid (expected one of: department',
+    ],
+    [
+      { ENTERPRISE_ATTRIBUTES: '{"department":"has space"}' },
+      'ENTERPRISE_ATTRIBUTES["department"]="has space" is invalid (expected a Cognito attribute name',
+    ],
+    [{ RECORD_LAST_SIGN_IN: "1" }, 'RECORD_LAST_SIGN_IN="1" is invalid (expected one of: true, false)'],
+    [
+      { IDENTITY_STORE_ROLE_ARN: "arn:aws:iam::12345:role/x" },
+      'IDENTITY_STORE_ROLE_ARN="arn:aws:iam::12345:role/x" is invalid (expected an IAM role ARN',
     ],
     [{ POWERTOOLS_METRICS_NAMESPACE: "AWS/Lambda" }, 'POWERTOOLS_METRICS_NAMESPACE="AWS/Lambda" is invalid'],
     [{ POWERTOOLS_SERVICE_NAME: " padded " }, 'POWERTOOLS_SERVICE_NAME=" padded " is invalid'],

@@ -44,6 +44,16 @@ export const AWS_SESSION_TAGS_CLAIM = "https://aws.amazon.com/tags";
 /** Session tag keys inside `principal_tags`: groups as `:g1:g2:` and the email. */
 export const SESSION_TAG_KEYS = { groups: "groups", email: "email" } as const;
 
+/** Fields of the Identity Store enterprise extension (`aws:identitystore:enterprise`) ENTERPRISE_ATTRIBUTES may set. */
+export const ENTERPRISE_ATTRIBUTE_FIELDS = [
+  "department",
+  "costCenter",
+  "organization",
+  "division",
+  "employeeNumber",
+] as const;
+export type EnterpriseAttributeField = (typeof ENTERPRISE_ATTRIBUTE_FIELDS)[number];
+
 /** Cognito custom attribute (declared in the pool schema, writable by no app client) with the linked IdC user id. */
 export const IDC_USER_ID_ATTRIBUTE = "custom:idc_user_id";
 /** Cognito custom attribute with the day (YYYY-MM-DD, UTC) of the person's last sign-in, when recorded. */

@@ -17,10 +17,16 @@ export class InvalidEventError extends Error {
   }
 }
 
-/** Why a sign-in was refused on policy grounds. */
-export type DenialReason = "missing-email" | "unverified-email" | "unusable-email";
+/** Why a sign-in was refused on policy grounds (never worth retrying: only a change of data or config helps). */
+export type DenialReason =
+  | "missing-email"
+  | "unverified-email"
+  | "unusable-email"
+  | "email-not-normalized"
+  | "adoption-required"
+  | "user-name-taken";
 
-/** The person may not sign in (missing or unverified email...). Nothing was created. */
+/** The person may not sign in (missing or unverified email, an IdC user in the way…). */
 export class LoginDeniedError extends Error {
   override readonly name = "LoginDeniedError";
   constructor(
@@ -31,13 +37,52 @@ export class LoginDeniedError extends Error {
   }
 }
 
-/** The Identity Store failed or did not answer in time (ON_SYNC_FAILURE=deny). */
+const SYNC_FAILED_MESSAGES = {
+  transient:
+    "Sign-in could not be completed: your account could not be provisioned in AWS IAM Identity Center. Please try again in a moment.",
+  permanent:
+    "Sign-in could not be completed: your account could not be provisioned in AWS IAM Identity Center because of a configuration problem. Please contact your administrator.",
+} as const;
+
+/**
+ * The Identity Store (or STS) failed or did not answer in time (ON_SYNC_FAILURE=deny). Only a transient
+ * failure asks the person to try again.
+ */
 export class SyncFailedError extends Error {
   override readonly name = "SyncFailedError";
-  constructor(options?: { cause?: unknown }) {
+  constructor(
+    readonly kind: "transient" | "permanent",
+    options?: { cause?: unknown },
+  ) {
+    super(SYNC_FAILED_MESSAGES[kind], options);
+  }
+}
+
+/**
+ * CreateUser reported a conflict, yet no user with this UserName or email became visible before the
+ * deadline (a concurrent sign-in's user not visible yet, or a case variant of the email in a store with
+ * unique emails). Transient: a later sign-in usually finds the user.
+ */
+export class ConflictUnresolvedError extends Error {
+  override readonly name = "ConflictUnresolvedError";
+  readonly transient = true;
+  constructor(readonly lookups: number) {
     super(
-      "Sign-in could not be completed: your account could not be provisioned in AWS IAM Identity Center. Please try again in a moment.",
-      options,
+      `CreateUser reported a conflict, but ${lookups} look-ups by userName and emails.value found nobody`,
     );
   }
+}
+
+/** The IdC user disappeared between DescribeUser and UpdateUser. Transient: the next sign-in starts over. */
+export class UserChangedConcurrentlyError extends Error {
+  override readonly name = "UserChangedConcurrentlyError";
+  readonly transient = true;
+  constructor(readonly userId: string) {
+    super(`IdC user ${userId} disappeared while it was being updated`);
+  }
+}
+
+/** A response lacks a field the API always returns. */
+export class UnexpectedResponseError extends Error {
+  override readonly name = "UnexpectedResponseError";
 }

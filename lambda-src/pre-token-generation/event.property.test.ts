@@ -17,6 +17,7 @@ import { createHandler } from "./handler";
 import { anyChar, anyEmail, anyText } from "./test-support/arbitraries";
 import { addedClaims } from "./test-support/events";
 import { RecordingLog, RecordingMetrics } from "../shared/test-support/telemetry";
+import { testConfig } from "./test-support/config";
 import { NAME_MAX_LENGTH, NAME_PATTERN, USER_NAME_MAX_LENGTH, USER_NAME_PATTERN } from "./text";
 
 /** Attribute values: hostile text mostly, sometimes a non-string or absent. */
@@ -156,15 +157,7 @@ describe("handler (property-based)", () => {
         );
         identityStore.on(CreateUserCommand).resolves({ UserId: "9067d8b2-1071-70e3-4e1c-000000000001" });
         const handler = createHandler({
-          config: {
-            identityStoreId: "d-1234567890",
-            identityStoreRegion: "eu-west-1",
-            requireVerifiedEmail,
-            onSyncFailure: "deny",
-            groupMap: new Map(),
-            metricsNamespace: "IdcOidcBridge",
-            serviceName: "pre-token-generation",
-          },
+          config: testConfig({ requireVerifiedEmail }),
           client: new IdentitystoreClient({ region: "eu-west-1" }),
           log: new RecordingLog(),
           metrics: new RecordingMetrics(),

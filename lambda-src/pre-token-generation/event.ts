@@ -41,7 +41,13 @@ export interface UserAttributesOfInterest {
   readonly givenName?: string;
   readonly familyName?: string;
   readonly name?: string;
+  /** Provider names of the user's linked upstream identities (the `identities` attribute). */
+  readonly identityProviders?: readonly string[];
 }
+
+/** Cognito's user pool id format (UserPoolIdType: 1-55 characters of [\w-]+_[0-9a-zA-Z]+). */
+const USER_POOL_ID_PATTERN = /^[\w-]+_[0-9a-zA-Z]+$/;
+const MAX_USER_POOL_ID_LENGTH = 55;
 
 export type ParsedEvent =
   | {
@@ -50,6 +56,13 @@ export type ParsedEvent =
       readonly attributes: UserAttributesOfInterest;
       /** Cognito groups of the person (request.groupConfiguration.groupsToOverride). */
       readonly groups: readonly string[];
+      /** The event's user pool (`userPoolId`) and the person's Cognito user name (`userName`). */
+      readonly userPoolId: string | undefined;
+      readonly cognitoUserName: string | undefined;
+      /** App client the tokens are issued to (`callerContext.clientId`). */
+      readonly clientId: string | undefined;
+      /** The values of the attributes asked for with `attributeNames` (undefined when absent). */
+      readonly extraAttributes: Readonly<Record<string, string | undefined>>;
       /** The original event object, which the handler amends and returns. */
       readonly event: MutableEvent;
     }
@@ -106,6 +119,32 @@ function checkResponse(event: JsonObject): void {
   }
 }
 
+/** Provider names from the `identities` attribute (a JSON array Cognito writes); [] when unreadable. */
+function identityProviders(identities: string | undefined): string[] {
+  if (identities === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(identities);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed.flatMap((identity: unknown) =>
+    isObject(identity) && typeof own(identity, "providerName") === "string"
+      ? [own(identity, "providerName") as string]
+      : [],
+  );
+}
+
+function optionalString(parent: JsonObject, key: string, path: string, max: number): string | undefined {
+  const value = own(parent, key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string" || value.length === 0 || value.length > max) {
+    throw new InvalidEventError(`${path} must be a string of 1-${max} characters`);
+  }
+  return value;
+}
+
 function parseGroups(request: JsonObject): string[] {
   const configuration = optionalObject(request, "groupConfiguration", "request.groupConfiguration");
   if (configuration === undefined) return [];
@@ -134,7 +173,10 @@ function parseGroups(request: JsonObject): string[] {
  * to AWS: known trigger source, supported version, string attributes within Cognito's limits,
  * group names, and a response the handler can amend. Throws InvalidEventError otherwise.
  */
-export function parseEvent(input: unknown): ParsedEvent {
+export function parseEvent(
+  input: unknown,
+  options: { readonly attributeNames?: readonly string[] } = {},
+): ParsedEvent {
   if (!isObject(input)) throw new InvalidEventError("the event must be a JSON object");
   const version = own(input, "version");
   if (typeof version !== "string" || !SUPPORTED_VERSIONS.includes(version)) {
@@ -164,27 +206,54 @@ export function parseEvent(input: unknown): ParsedEvent {
     givenName: attribute(userAttributes, "given_name"),
     familyName: attribute(userAttributes, "family_name"),
     name: attribute(userAttributes, "name"),
+    identityProviders: identityProviders(attribute(userAttributes, "identities")),
   };
+  const extraAttributes: Record<string, string | undefined> = Object.create(null) as Record<
+    string,
+    string | undefined
+  >;
+  for (const name of options.attributeNames ?? []) extraAttributes[name] = attribute(userAttributes, name);
   const groups = parseGroups(request);
+  const userPoolId = optionalString(input, "userPoolId", "userPoolId", MAX_USER_POOL_ID_LENGTH);
+  if (userPoolId !== undefined && !USER_POOL_ID_PATTERN.test(userPoolId)) {
+    throw new InvalidEventError("userPoolId must be a Cognito user pool id such as eu-west-1_AbCdEfGhI");
+  }
+  const cognitoUserName = optionalString(input, "userName", "userName", 128);
+  const callerContext = optionalObject(input, "callerContext", "callerContext");
+  const clientId =
+    callerContext === undefined
+      ? undefined
+      : optionalString(callerContext, "clientId", "callerContext.clientId", 128);
   checkResponse(input);
   return {
     kind: "user",
     triggerSource: triggerSource as UserTriggerSource,
     attributes,
     groups,
+    userPoolId,
+    cognitoUserName,
+    clientId,
+    extraAttributes,
     event: input as MutableEvent,
   };
 }
 
+export type TokenGeneration = "idTokenGeneration" | "accessTokenGeneration";
+
 /**
- * Adds `claims` to the ID and the access token, keeping every claim, scope and suppression
- * already in the response. Mutates and returns the event (Cognito reads the returned event).
+ * Adds `claims` to the given tokens (default: the ID and the access token), keeping every claim, scope
+ * and suppression already in the response. V2 events accept string, number, boolean, array and object
+ * claim values. Mutates and returns the event (Cognito reads the returned event).
  */
-export function addClaims(event: MutableEvent, claims: Readonly<Record<string, string>>): MutableEvent {
+export function addClaims(
+  event: MutableEvent,
+  claims: Readonly<Record<string, unknown>>,
+  tokens: readonly TokenGeneration[] = ["idTokenGeneration", "accessTokenGeneration"],
+): MutableEvent {
   const details: ClaimsAndScopeOverrideDetails = isObject(event.response.claimsAndScopeOverrideDetails)
     ? event.response.claimsAndScopeOverrideDetails
     : {};
-  for (const token of ["idTokenGeneration", "accessTokenGeneration"] as const) {
+  for (const token of tokens) {
     const generation = isObject(details[token]) ? details[token] : {};
     const existing = isObject(generation.claimsToAddOrOverride) ? generation.claimsToAddOrOverride : {};
     generation.claimsToAddOrOverride = { ...existing, ...claims };

@@ -1,6 +1,6 @@
 import type { GroupMembership, IdentityStore } from "./identity-store";
 
-/** At most this many membership changes in flight (Identity Store allows ~20 requests/s per API). */
+/** At most this many membership changes in flight (the client also paces each API to its quota). */
 export const MEMBERSHIP_CONCURRENCY = 4;
 
 export interface GroupSyncPlan {
@@ -71,8 +71,11 @@ export async function syncGroups(options: {
   readonly cognitoGroups: readonly string[];
   readonly userIsNew: boolean;
   readonly abortSignal: AbortSignal;
-  /** Called for each membership actually created or deleted (also when a later change fails). */
-  readonly onChange?: (change: "added" | "removed") => void;
+  /**
+   * Called for each membership actually created or deleted (also when a later change fails), and for
+   * each mapped group that no longer exists (skipped: the sign-in goes on).
+   */
+  readonly onChange?: (change: "added" | "removed" | "group-missing", groupId: string) => void;
 }): Promise<GroupSyncPlan> {
   const { store, userId, abortSignal } = options;
   const current = options.userIsNew ? [] : await store.listGroupMemberships(userId, abortSignal);
@@ -80,11 +83,12 @@ export async function syncGroups(options: {
   const onChange = options.onChange ?? (() => undefined);
   const changes: Array<() => Promise<void>> = [
     ...plan.add.map((groupId) => async () => {
-      if ((await store.addGroupMembership(groupId, userId, abortSignal)) === "added") onChange("added");
+      const result = await store.addGroupMembership(groupId, userId, abortSignal);
+      if (result !== "already-member") onChange(result, groupId);
     }),
     ...plan.remove.map((membership) => async () => {
       if ((await store.removeGroupMembership(membership.membershipId, abortSignal)) === "removed") {
-        onChange("removed");
+        onChange("removed", membership.groupId);
       }
     }),
   ];

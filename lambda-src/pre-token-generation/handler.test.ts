@@ -1,24 +1,33 @@
+/**
+ * The handler's orchestration with a mocked Identity Store client: claims, the sign-in policy, failure
+ * handling and group sync. The identity states themselves (adoption, movers, conflicts, quotas) are
+ * tested against the strict test server in provisioning.test.ts and __tests__/lambda/bundle.test.ts.
+ */
 import {
+  AccessDeniedException,
   ConflictException,
   CreateGroupMembershipCommand,
   CreateUserCommand,
   DeleteGroupMembershipCommand,
+  DescribeUserCommand,
   GetUserIdCommand,
   IdentitystoreClient,
   InternalServerException,
   ListGroupMembershipsForMemberCommand,
   ResourceNotFoundException,
-  AccessDeniedException,
+  UpdateUserCommand,
 } from "@aws-sdk/client-identitystore";
 import { mockClient } from "aws-sdk-client-mock";
-import type { Config } from "./config";
 import { DeadlineExceededError } from "../shared/deadline";
+import { RecordingLog, RecordingMetrics } from "../shared/test-support/telemetry";
+import type { Config } from "./config";
+import { BRIDGE_USER_TYPE } from "./contract";
 import { InvalidEventError, LoginDeniedError, SyncFailedError } from "./errors";
 import { USER_TRIGGER_SOURCES } from "./event";
 import { createHandler } from "./handler";
 import { METRIC_NAMES, type MetricName } from "./metric-names";
+import { testConfig } from "./test-support/config";
 import { addedClaims, preTokenEvent, SENSITIVE_MARKER } from "./test-support/events";
-import { RecordingLog, RecordingMetrics } from "../shared/test-support/telemetry";
 
 const identityStore = mockClient(IdentitystoreClient);
 
@@ -27,27 +36,34 @@ const USER_ID = "9067d8b2-1071-70e3-4e1c-000000000001";
 const G_ADMINS = "9067d8b2-1071-70e3-4e1c-0000000000a1";
 const G_READERS = "9067d8b2-1071-70e3-4e1c-0000000000a2";
 const G_UNMAPPED = "9067d8b2-1071-70e3-4e1c-0000000000ff";
-
-const baseConfig: Config = {
-  identityStoreId: STORE_ID,
-  identityStoreRegion: "eu-west-1",
-  requireVerifiedEmail: true,
-  onSyncFailure: "deny",
-  groupMap: new Map(),
-  metricsNamespace: "IdcOidcBridge",
-  serviceName: "pre-token-generation",
-};
+const USER_NAME = "john.doe@example.com";
 
 const userNotFound = (): ResourceNotFoundException =>
   new ResourceNotFoundException({ message: "USER not found.", $metadata: {}, ResourceType: "USER" });
 const conflict = (): ConflictException =>
   new ConflictException({ message: "Duplicate", $metadata: {}, Reason: "UNIQUENESS_CONSTRAINT_VIOLATION" });
 
+/** The person's bridge-owned IdC user as DescribeUser returns it (nothing differs from the event). */
+const ownedUser = (overrides: Record<string, unknown> = {}) => ({
+  IdentityStoreId: STORE_ID,
+  UserId: USER_ID,
+  UserName: USER_NAME,
+  DisplayName: "John Doe",
+  Name: { GivenName: "John", FamilyName: "Doe" },
+  Emails: [{ Value: USER_NAME, Type: "work", Primary: true }],
+  UserType: BRIDGE_USER_TYPE,
+  ...overrides,
+});
+
+/** An event of a person already linked to USER_ID. */
+const linkedEvent = (options: Parameters<typeof preTokenEvent>[0] = {}) =>
+  preTokenEvent({ ...options, userAttributes: { "custom:idc_user_id": USER_ID, ...options.userAttributes } });
+
 function setup(overrides: Partial<Config> = {}) {
   const log = new RecordingLog();
   const metrics = new RecordingMetrics<MetricName>();
   const handler = createHandler({
-    config: { ...baseConfig, ...overrides },
+    config: testConfig(overrides),
     client: new IdentitystoreClient({ region: "eu-west-1" }),
     log,
     metrics,
@@ -57,10 +73,12 @@ function setup(overrides: Partial<Config> = {}) {
 
 const context = (remainingMs = 5000) => ({ getRemainingTimeInMillis: () => remainingMs });
 
+const bothClaims = { identity_store_user_id: USER_ID, idc_user_name: USER_NAME };
+
 beforeEach(() => identityStore.reset());
 
 describe("user resolution", () => {
-  it("creates a new person with the lowercased email and derived names, and adds the claim to both tokens", async () => {
+  it("creates a new person, marked as bridge-owned, and adds both claims to both tokens", async () => {
     identityStore.on(GetUserIdCommand).rejects(userNotFound());
     identityStore.on(CreateUserCommand).resolves({ IdentityStoreId: STORE_ID, UserId: USER_ID });
     const { handler, metrics, log } = setup();
@@ -69,23 +87,24 @@ describe("user resolution", () => {
     const result = await handler(event, context());
 
     expect(result).toBe(event);
-    expect(addedClaims(result)).toEqual({
-      id: { identity_store_user_id: USER_ID },
-      access: { identity_store_user_id: USER_ID },
-    });
-    expect(identityStore).toHaveReceivedCommandWith(GetUserIdCommand, {
-      IdentityStoreId: STORE_ID,
-      AlternateIdentifier: {
-        UniqueAttribute: { AttributePath: "userName", AttributeValue: "john.doe@example.com" },
+    expect(addedClaims(result)).toEqual({ id: bothClaims, access: bothClaims });
+    // One look-up for a new person: by email (CreateUser's UserName uniqueness covers the UserName).
+    expect(identityStore.commandCalls(GetUserIdCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        IdentityStoreId: STORE_ID,
+        AlternateIdentifier: {
+          UniqueAttribute: { AttributePath: "emails.value", AttributeValue: USER_NAME },
+        },
       },
-    });
+    ]);
     expect(identityStore.commandCalls(CreateUserCommand).map((call) => call.args[0].input)).toEqual([
       {
         IdentityStoreId: STORE_ID,
-        UserName: "john.doe@example.com",
+        UserName: USER_NAME,
         DisplayName: "John Doe",
         Name: { GivenName: "John", FamilyName: "Doe" },
-        Emails: [{ Value: "john.doe@example.com", Type: "work", Primary: true }],
+        Emails: [{ Value: USER_NAME, Type: "work", Primary: true }],
+        UserType: BRIDGE_USER_TYPE,
       },
     ]);
     expect(identityStore.calls()).toHaveLength(2);
@@ -94,7 +113,7 @@ describe("user resolution", () => {
     expect(log.entries).toContainEqual({
       level: "info",
       message: "Identity Store user created",
-      attributes: { userName: "john.doe@example.com", userId: USER_ID },
+      attributes: { userName: USER_NAME, userId: USER_ID },
     });
   });
 
@@ -112,58 +131,71 @@ describe("user resolution", () => {
     });
   });
 
-  it("costs exactly one Identity Store call for a known person when group sync is off", async () => {
-    identityStore.on(GetUserIdCommand).resolves({ IdentityStoreId: STORE_ID, UserId: USER_ID });
+  it("costs exactly one Identity Store call (DescribeUser by the linked id) for a known person", async () => {
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
     const { handler, metrics } = setup();
 
-    const result = await handler(preTokenEvent(), context());
+    const result = await handler(linkedEvent(), context());
 
     expect(identityStore.calls()).toHaveLength(1);
-    expect(addedClaims(result).id).toEqual({ identity_store_user_id: USER_ID });
+    expect(identityStore).toHaveReceivedCommandWith(DescribeUserCommand, {
+      IdentityStoreId: STORE_ID,
+      UserId: USER_ID,
+    });
+    expect(addedClaims(result).id).toEqual(bothClaims);
     expect(metrics.total(METRIC_NAMES.UsersFound)).toBe(1);
-    expect(metrics.total(METRIC_NAMES.UsersCreated)).toBe(0);
   });
 
-  it("on ConflictException looks the person up again and uses that id", async () => {
+  it("finds an unlinked person by email and reads the user before using it", async () => {
+    identityStore.on(GetUserIdCommand).resolves({ UserId: USER_ID });
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
+    const { handler } = setup();
+    const result = await handler(preTokenEvent(), context());
+    expect(addedClaims(result).access).toEqual(bothClaims);
+    expect(identityStore.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      "GetUserIdCommand",
+      "DescribeUserCommand",
+    ]);
+  });
+
+  it("on ConflictException looks the person up by userName and uses that user", async () => {
     identityStore
       .on(GetUserIdCommand)
       .rejectsOnce(userNotFound())
-      .resolves({ IdentityStoreId: STORE_ID, UserId: "winner-id" });
+      .resolves({ IdentityStoreId: STORE_ID, UserId: USER_ID });
     identityStore.on(CreateUserCommand).rejects(conflict());
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
     const { handler, metrics } = setup();
 
     const result = await handler(preTokenEvent(), context());
 
-    expect(addedClaims(result).access).toEqual({ identity_store_user_id: "winner-id" });
-    expect(identityStore).toHaveReceivedCommandTimes(GetUserIdCommand, 2);
-    expect(identityStore).toHaveReceivedCommandTimes(CreateUserCommand, 1);
+    expect(addedClaims(result).access).toEqual(bothClaims);
+    expect(
+      identityStore
+        .commandCalls(GetUserIdCommand)
+        .map((call) => call.args[0].input.AlternateIdentifier?.UniqueAttribute?.AttributePath),
+    ).toEqual(["emails.value", "userName"]);
     expect(metrics.total(METRIC_NAMES.ConflictsResolved)).toBe(1);
   });
 
-  it("fails the sync when the conflicting user cannot be found either", async () => {
-    identityStore.on(GetUserIdCommand).rejects(userNotFound());
-    identityStore.on(CreateUserCommand).rejects(conflict());
-    const { handler, metrics } = setup();
-    await expect(handler(preTokenEvent(), context())).rejects.toThrow(SyncFailedError);
-    expect(metrics.total(METRIC_NAMES.SyncFailures)).toBe(1);
-  });
-
-  it("does not mistake a missing identity store for a new person", async () => {
+  it("does not mistake a missing identity store for a new person (a permanent failure)", async () => {
     identityStore
       .on(GetUserIdCommand)
       .rejects(
         new ResourceNotFoundException({ message: "nope", $metadata: {}, ResourceType: "IDENTITY_STORE" }),
       );
     const { handler } = setup();
-    await expect(handler(preTokenEvent(), context())).rejects.toThrow(SyncFailedError);
+    const attempt = handler(preTokenEvent(), context());
+    await expect(attempt).rejects.toThrow(SyncFailedError);
+    await expect(attempt).rejects.toThrow("configuration problem. Please contact your administrator.");
     expect(identityStore).not.toHaveReceivedCommand(CreateUserCommand);
   });
 
   it.each(USER_TRIGGER_SOURCES)("handles the %s trigger source", async (triggerSource) => {
-    identityStore.on(GetUserIdCommand).resolves({ UserId: USER_ID });
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
     const { handler } = setup();
-    const result = await handler(preTokenEvent({ triggerSource }), context());
-    expect(addedClaims(result).id).toEqual({ identity_store_user_id: USER_ID });
+    const result = await handler(linkedEvent({ triggerSource }), context());
+    expect(addedClaims(result).id).toEqual(bothClaims);
   });
 
   it("passes client-credentials (machine) events through without calling the Identity Store", async () => {
@@ -185,7 +217,7 @@ describe("user resolution", () => {
   });
 
   it("preserves claims already in the response", async () => {
-    identityStore.on(GetUserIdCommand).resolves({ UserId: USER_ID });
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
     const { handler } = setup();
     const response = {
       claimsAndScopeOverrideDetails: {
@@ -193,19 +225,113 @@ describe("user resolution", () => {
         accessTokenGeneration: { scopesToAdd: ["api/read"] },
       },
     };
-    const result = await handler(preTokenEvent({ response }), context());
+    const result = await handler(linkedEvent({ response }), context());
     expect((result as { response: unknown }).response).toEqual({
       claimsAndScopeOverrideDetails: {
         idTokenGeneration: {
-          claimsToAddOrOverride: { team: "blue", identity_store_user_id: USER_ID },
+          claimsToAddOrOverride: { team: "blue", ...bothClaims },
           claimsToSuppress: ["phone_number"],
         },
-        accessTokenGeneration: {
-          scopesToAdd: ["api/read"],
-          claimsToAddOrOverride: { identity_store_user_id: USER_ID },
-        },
+        accessTokenGeneration: { scopesToAdd: ["api/read"], claimsToAddOrOverride: bothClaims },
       },
     });
+  });
+});
+
+describe("claims", () => {
+  const FEDERATION_CLIENT = "3federation4client5id";
+
+  it("adds the IAM session tags to the ID token of tokens issued to the IAM federation client only", async () => {
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
+    const { handler, log } = setup({
+      iamFederationClientId: FEDERATION_CLIENT,
+      groupsAttribute: "custom:groups",
+    });
+    const event = linkedEvent({
+      groups: ["readers", "admins"],
+      userAttributes: { "custom:groups": '["okta-devs","a:b"]' },
+    });
+    (event.callerContext as { clientId: string }).clientId = FEDERATION_CLIENT;
+
+    const claims = addedClaims(await handler(event, context()));
+
+    expect(claims.id).toEqual({
+      ...bothClaims,
+      "https://aws.amazon.com/tags": {
+        principal_tags: { groups: [":admins:okta-devs:readers:"], email: [USER_NAME] },
+      },
+    });
+    expect(claims.access).toEqual(bothClaims);
+    expect(log.entries).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        attributes: { omittedGroups: [{ group: "a:b", reason: "characters" }] },
+      }),
+    );
+  });
+
+  it("adds no session tags for another client", async () => {
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
+    const { handler } = setup({ iamFederationClientId: FEDERATION_CLIENT });
+    const claims = addedClaims(await handler(linkedEvent({ groups: ["admins"] }), context()));
+    expect(claims.id).toEqual(bothClaims);
+  });
+});
+
+describe("writes to the Cognito user", () => {
+  function withWriter(update: (...args: unknown[]) => Promise<void>, overrides: Partial<Config> = {}) {
+    const log = new RecordingLog();
+    const metrics = new RecordingMetrics<MetricName>();
+    const calls: unknown[][] = [];
+    const handler = createHandler({
+      config: testConfig(overrides),
+      client: new IdentitystoreClient({ region: "eu-west-1" }),
+      cognito: {
+        update: (...args: unknown[]) => {
+          calls.push(args);
+          return update(...args);
+        },
+      },
+      log,
+      metrics,
+      now: () => new Date("2026-03-04T10:00:00Z"),
+    });
+    return { handler, log, metrics, calls };
+  }
+
+  it("links a newly provisioned person on the event's own pool and user", async () => {
+    identityStore.on(GetUserIdCommand).rejects(userNotFound());
+    identityStore.on(CreateUserCommand).resolves({ UserId: USER_ID });
+    const { handler, calls } = withWriter(async () => undefined, { recordLastSignIn: true });
+    await handler(preTokenEvent(), context());
+    expect(calls).toEqual([
+      [
+        "us-east-1_AbCdEfGhI",
+        "google_1234567890",
+        { "custom:idc_user_id": USER_ID, "custom:idc_last_sign_in": "2026-03-04" },
+        expect.any(AbortSignal),
+      ],
+    ]);
+  });
+
+  it("never delays the sign-in past its deadline: a hanging write is abandoned and tolerated", async () => {
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
+    const { handler, metrics, log } = withWriter(
+      (...args) =>
+        new Promise<void>((_resolve, reject) =>
+          (args[3] as AbortSignal).addEventListener("abort", () => reject(new Error("aborted"))),
+        ),
+      { recordLastSignIn: true },
+    );
+    const started = performance.now();
+    // 1 s budget: the write is cut 150 ms before it (its own cap is 1 s).
+    const result = await handler(linkedEvent(), context(1500));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(addedClaims(result).id).toEqual(bothClaims);
+    expect(metrics.total(METRIC_NAMES.CognitoWriteFailures)).toBe(1);
+    expect(log.entries.map((entry) => entry.message)).toContain(
+      "Could not write to the Cognito user (tolerated: the sign-in goes on)",
+    );
   });
 });
 
@@ -224,8 +350,14 @@ describe("sign-in policy", () => {
     ["no email", { email: undefined }, "Sign-in denied: your account has no email address"],
     ["an empty email", { email: "" }, "Sign-in denied: your account has no email address"],
     [
-      "an email that cannot be a user name",
+      "an email with a space inside",
       { email: "a b@example.com" },
+      "contains whitespace or invisible characters",
+    ],
+    ["an email that is not NFC", { email: "Jose\u0301@example.com" }, "Unicode normalization form C (NFC)"],
+    [
+      "an email that cannot be a user name",
+      { email: "a@b@example.com" },
       "cannot be used as an AWS IAM Identity Center user name",
     ],
   ])("denies %s with a clear message and creates nothing", async (_label, userAttributes, message) => {
@@ -243,10 +375,20 @@ describe("sign-in policy", () => {
   });
 
   it("lets an unverified email in when REQUIRE_VERIFIED_EMAIL is false", async () => {
-    identityStore.on(GetUserIdCommand).resolves({ UserId: USER_ID });
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
     const { handler } = setup({ requireVerifiedEmail: false });
-    const result = await handler(preTokenEvent({ userAttributes: { email_verified: "false" } }), context());
-    expect(addedClaims(result).id).toEqual({ identity_store_user_id: USER_ID });
+    const result = await handler(linkedEvent({ userAttributes: { email_verified: "false" } }), context());
+    expect(addedClaims(result).id).toEqual(bothClaims);
+  });
+
+  it("treats emails from TRUSTED_EMAIL_PROVIDERS (read from the identities attribute) as verified", async () => {
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
+    const okta =
+      '[{"userId":"00u1","providerName":"Okta","providerType":"SAML","issuer":"http://www.okta.com/x","primary":true,"dateCreated":1700000000000}]';
+    const event = linkedEvent({ userAttributes: { email_verified: undefined, identities: okta } });
+    await expect(setup().handler(event, context())).rejects.toThrow("not verified");
+    const trusted = setup({ trustedEmailProviders: new Set(["Okta"]) });
+    expect(addedClaims(await trusted.handler(event, context())).id).toEqual(bothClaims);
   });
 
   it("rejects an invalid event before calling AWS", async () => {
@@ -255,33 +397,71 @@ describe("sign-in policy", () => {
     expect(identityStore.calls()).toHaveLength(0);
     expect(metrics.total(METRIC_NAMES.LoginsDenied)).toBe(1);
   });
+
+  it("denies an identity conflict whatever ON_SYNC_FAILURE says (retrying cannot help)", async () => {
+    identityStore.on(DescribeUserCommand).resolves(ownedUser({ UserName: "jdoe", UserType: undefined }));
+    const { handler, metrics } = setup({ onSyncFailure: "allow" });
+    const attempt = handler(linkedEvent(), context());
+    await expect(attempt).rejects.toThrow(LoginDeniedError);
+    await expect(attempt).rejects.toThrow(`user id ${USER_ID}`);
+    expect(identityStore).not.toHaveReceivedCommand(UpdateUserCommand);
+    expect(metrics.total(METRIC_NAMES.SyncFailures)).toBe(0);
+  });
 });
 
 describe("Identity Store failures", () => {
-  it("ON_SYNC_FAILURE=deny: fails the sign-in with a clear message", async () => {
+  it("a transient failure (ON_SYNC_FAILURE=deny) asks the person to try again, logged as transient", async () => {
     identityStore
       .on(GetUserIdCommand)
-      .rejects(new InternalServerException({ message: "boom", $metadata: {} }));
+      .rejects(new InternalServerException({ message: "boom", $metadata: { httpStatusCode: 500 } }));
     const { handler, metrics, log } = setup({ onSyncFailure: "deny" });
 
     const attempt = handler(preTokenEvent(), context());
 
     await expect(attempt).rejects.toThrow(SyncFailedError);
     await expect(attempt).rejects.toThrow(
-      "Sign-in could not be completed: your account could not be provisioned in AWS IAM Identity Center.",
+      "Sign-in could not be completed: your account could not be provisioned in AWS IAM Identity Center. Please try again in a moment.",
     );
     expect(metrics.total(METRIC_NAMES.SyncFailures)).toBe(1);
     expect(metrics.total(METRIC_NAMES.LoginsDenied)).toBe(1);
     expect(
       log.entries.find((entry) => entry.message === "Identity Store sync failed")?.attributes,
     ).toMatchObject({
-      userName: "john.doe@example.com",
+      userName: USER_NAME,
       onSyncFailure: "deny",
       errorName: "InternalServerException",
+      errorKind: "transient",
     });
   });
 
-  it("ON_SYNC_FAILURE=allow: returns the event without the claim", async () => {
+  it("a permanent failure (access denied) never says 'try again', and no response body is logged or shown", async () => {
+    identityStore.on(GetUserIdCommand).rejects(
+      new AccessDeniedException({
+        message: "User: arn:aws:sts::111111111111:assumed-role/jit/fn is not authorized SECRET-BODY",
+        $metadata: { httpStatusCode: 400, requestId: "req-1" },
+      }),
+    );
+    const { handler, log } = setup();
+
+    const error = (await handler(preTokenEvent(), context()).catch((caught: unknown) => caught)) as Error;
+
+    expect(error).toBeInstanceOf(SyncFailedError);
+    expect(error.message).toBe(
+      "Sign-in could not be completed: your account could not be provisioned in AWS IAM Identity Center because of a configuration problem. Please contact your administrator.",
+    );
+    expect(error.message).not.toContain("try again");
+    expect(
+      log.entries.find((entry) => entry.message === "Identity Store sync failed")?.attributes,
+    ).toMatchObject({
+      errorName: "AccessDeniedException",
+      errorKind: "permanent",
+      requestId: "req-1",
+    });
+    expect(log.text()).not.toContain("SECRET-BODY");
+    expect(log.text()).not.toContain("arn:aws:sts");
+  });
+
+  it("ON_SYNC_FAILURE=allow: returns the event without the claims", async () => {
     identityStore
       .on(GetUserIdCommand)
       .rejects(new InternalServerException({ message: "boom", $metadata: {} }));
@@ -311,6 +491,7 @@ describe("Identity Store failures", () => {
           (rejection: unknown) => rejection,
         );
         expect(error).toBeInstanceOf(SyncFailedError);
+        expect((error as SyncFailedError).kind).toBe("transient");
         expect((error as Error).cause).toBeInstanceOf(DeadlineExceededError);
       } else {
         expect(addedClaims(await attempt)).toEqual({ id: undefined, access: undefined });
@@ -322,11 +503,29 @@ describe("Identity Store failures", () => {
     },
   );
 
+  it("shortens the first invocation's budget by the cold start", async () => {
+    identityStore.on(GetUserIdCommand).callsFake(() => new Promise(() => undefined));
+    const { log } = setup();
+    const handler = createHandler({
+      config: testConfig(),
+      client: new IdentitystoreClient({ region: "eu-west-1" }),
+      log,
+      metrics: new RecordingMetrics<MetricName>(),
+      coldStartMs: () => 3900,
+    });
+    await expect(handler(preTokenEvent(), context())).rejects.toThrow(SyncFailedError);
+    expect(
+      log.entries.find((entry) => entry.message === "Identity Store sync failed")?.attributes,
+    ).toMatchObject({
+      budgetMs: 100,
+    });
+  });
+
   it("passes an abort signal to every Identity Store call", async () => {
     identityStore.on(GetUserIdCommand).rejects(userNotFound());
     identityStore.on(CreateUserCommand).resolves({ UserId: USER_ID });
-    const { handler } = setup({ groupMap: new Map([["admins", G_ADMINS]]) });
     identityStore.on(CreateGroupMembershipCommand).resolves({ MembershipId: "m-1" });
+    const { handler } = setup({ groupMap: new Map([["admins", G_ADMINS]]) });
     await handler(preTokenEvent({ groups: ["admins"] }), context());
     expect(identityStore.calls()).toHaveLength(3);
     for (const call of identityStore.calls()) {
@@ -371,7 +570,7 @@ describe("group sync", () => {
   ]);
 
   beforeEach(() => {
-    identityStore.on(GetUserIdCommand).resolves({ UserId: USER_ID });
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
   });
 
   it("adds mapped groups the person is in, removes mapped groups they left, never touches unmapped groups", async () => {
@@ -382,14 +581,10 @@ describe("group sync", () => {
     identityStore.on(DeleteGroupMembershipCommand).resolves({});
     const { handler, metrics, log } = setup({ groupMap });
 
-    const result = await handler(preTokenEvent({ groups: ["admins", "not-mapped"] }), context());
+    const result = await handler(linkedEvent({ groups: ["admins", "not-mapped"] }), context());
 
-    expect(addedClaims(result).id).toEqual({ identity_store_user_id: USER_ID });
+    expect(addedClaims(result).id).toEqual(bothClaims);
     expect(identityStore).toHaveReceivedCommandTimes(ListGroupMembershipsForMemberCommand, 1);
-    expect(identityStore).toHaveReceivedCommandWith(ListGroupMembershipsForMemberCommand, {
-      IdentityStoreId: STORE_ID,
-      MemberId: { UserId: USER_ID },
-    });
     expect(
       identityStore.commandCalls(CreateGroupMembershipCommand).map((call) => call.args[0].input),
     ).toEqual([{ IdentityStoreId: STORE_ID, GroupId: G_ADMINS, MemberId: { UserId: USER_ID } }]);
@@ -405,29 +600,71 @@ describe("group sync", () => {
     });
   });
 
+  it("unions the GROUPS_ATTRIBUTE values with cognito:groups before mapping", async () => {
+    identityStore.on(ListGroupMembershipsForMemberCommand).resolves({ GroupMemberships: [] });
+    identityStore.on(CreateGroupMembershipCommand).resolves({ MembershipId: "m" });
+    const { handler } = setup({ groupMap, groupsAttribute: "custom:groups" });
+
+    await handler(
+      linkedEvent({ groups: ["admins"], userAttributes: { "custom:groups": "[readers, Not Admins]" } }),
+      context(),
+    );
+
+    expect(
+      identityStore
+        .commandCalls(CreateGroupMembershipCommand)
+        .map((call) => call.args[0].input.GroupId)
+        .sort(),
+    ).toEqual([G_ADMINS, G_READERS].sort());
+  });
+
+  it("skips a mapped group that no longer exists, logs its id, counts it, and signs the person in", async () => {
+    identityStore.on(ListGroupMembershipsForMemberCommand).resolves({ GroupMemberships: [] });
+    identityStore
+      .on(CreateGroupMembershipCommand, { GroupId: G_ADMINS })
+      .rejects(
+        new ResourceNotFoundException({
+          message: "GROUP not found.",
+          $metadata: {},
+          ResourceType: "GROUP",
+          ResourceId: G_ADMINS,
+        }),
+      )
+      .on(CreateGroupMembershipCommand, { GroupId: G_READERS })
+      .resolves({ MembershipId: "m" });
+    const { handler, metrics, log } = setup({ groupMap });
+
+    const result = await handler(linkedEvent({ groups: ["admins", "readers"] }), context());
+
+    expect(addedClaims(result).id).toEqual(bothClaims);
+    expect(metrics.total(METRIC_NAMES.MappedGroupsMissing)).toBe(1);
+    expect(metrics.total(METRIC_NAMES.GroupMembershipsAdded)).toBe(1);
+    expect(metrics.total(METRIC_NAMES.SyncFailures)).toBe(0);
+    expect(log.entries).toContainEqual({
+      level: "warn",
+      message: "A mapped IdC group no longer exists: skipped (fix GROUP_MAP)",
+      attributes: { groupId: G_ADMINS },
+    });
+  });
+
   it("changes nothing when memberships already match", async () => {
     identityStore.on(ListGroupMembershipsForMemberCommand).resolves({
       GroupMemberships: [membership("m-admins", G_ADMINS)],
     });
     const { handler } = setup({ groupMap });
-    await handler(preTokenEvent({ groups: ["admins"] }), context());
+    await handler(linkedEvent({ groups: ["admins"] }), context());
     expect(identityStore.calls()).toHaveLength(2);
   });
 
   it("reads every page of memberships", async () => {
     identityStore
       .on(ListGroupMembershipsForMemberCommand)
-      .resolvesOnce({
-        GroupMemberships: [membership("m-unmapped", G_UNMAPPED)],
-        NextToken: "page-2",
-      })
-      .resolvesOnce({
-        GroupMemberships: [membership("m-readers", G_READERS)],
-      });
+      .resolvesOnce({ GroupMemberships: [membership("m-unmapped", G_UNMAPPED)], NextToken: "page-2" })
+      .resolvesOnce({ GroupMemberships: [membership("m-readers", G_READERS)] });
     identityStore.on(DeleteGroupMembershipCommand).resolves({});
     const { handler } = setup({ groupMap });
 
-    await handler(preTokenEvent({ groups: [] }), context());
+    await handler(linkedEvent({ groups: [] }), context());
 
     expect(
       identityStore.commandCalls(ListGroupMembershipsForMemberCommand).map((c) => c.args[0].input.NextToken),
@@ -449,9 +686,9 @@ describe("group sync", () => {
       );
     const { handler, metrics } = setup({ groupMap });
 
-    const result = await handler(preTokenEvent({ groups: ["admins"] }), context());
+    const result = await handler(linkedEvent({ groups: ["admins"] }), context());
 
-    expect(addedClaims(result).id).toEqual({ identity_store_user_id: USER_ID });
+    expect(addedClaims(result).id).toEqual(bothClaims);
     expect(metrics.total(METRIC_NAMES.GroupMembershipsAdded)).toBe(0);
     expect(metrics.total(METRIC_NAMES.GroupMembershipsRemoved)).toBe(0);
     expect(metrics.total(METRIC_NAMES.SyncFailures)).toBe(0);
@@ -485,7 +722,7 @@ describe("group sync", () => {
     identityStore.on(DeleteGroupMembershipCommand).resolves({});
     const { handler, metrics } = setup({ groupMap, onSyncFailure: "allow" });
 
-    const result = await handler(preTokenEvent({ groups: ["admins"] }), context());
+    const result = await handler(linkedEvent({ groups: ["admins"] }), context());
 
     expect(addedClaims(result)).toEqual({ id: undefined, access: undefined });
     expect(metrics.total(METRIC_NAMES.GroupMembershipsRemoved)).toBe(1);

@@ -1,54 +1,37 @@
 /**
- * The Identity Store client and operations against a local server speaking the real AWS JSON
- * protocol: timeouts that throw, bounded retries, abort signals, the endpoint override.
+ * The Identity Store operations of the JIT Lambda against the strict test server (real AWS JSON protocol):
+ * what each call sends and how each documented error is read.
  */
 import type { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { IdentityStoreTestServer } from "../../__tests__/lambda/identity-store-server";
 import { createIdentityStoreClient } from "../shared/identity-store-client";
-import { IdentityStore, resolveUser } from "./identity-store";
-import type { Person } from "./person";
+import { BRIDGE_USER_TYPE } from "./contract";
+import { type DesiredUser, IdentityStore } from "./identity-store";
 
-const ENV_KEYS = [
-  "AWS_ENDPOINT_URL_IDENTITYSTORE",
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_SESSION_TOKEN",
-] as const;
-
-const person: Person = {
-  userName: "ada@example.com",
-  names: { givenName: "Ada", familyName: "Lovelace", displayName: "Ada Lovelace" },
-};
+const ENV_KEYS = ["AWS_ENDPOINT_URL_IDENTITYSTORE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
+const savedEnv: Partial<Record<(typeof ENV_KEYS)[number], string>> = {};
 
 let server: IdentityStoreTestServer;
 let client: IdentitystoreClient;
-const savedEnv: Partial<Record<(typeof ENV_KEYS)[number], string>> = {};
+let store: IdentityStore;
 
-/** Fails fast instead of waiting for jest's timeout if something never settles. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
-}
+const ada: DesiredUser = {
+  userName: "ada@example.com",
+  email: "ada@example.com",
+  displayName: "Ada Lovelace",
+  givenName: "Ada",
+  familyName: "Lovelace",
+  enterprise: new Map([
+    ["department", "Research"],
+    ["costCenter", undefined],
+  ]),
+};
 
-/** A client configured like the Lambda's: endpoint and (fake) credentials from the environment. */
-function makeClient(timeouts?: {
-  connectionTimeoutMs: number;
-  requestTimeoutMs: number;
-}): IdentitystoreClient {
-  process.env.AWS_ENDPOINT_URL_IDENTITYSTORE = server.endpoint;
-  return createIdentityStoreClient(server.region, timeouts);
-}
+const never = (): AbortSignal => new AbortController().signal;
 
 beforeAll(() => {
   for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "secret",
-    AWS_SESSION_TOKEN: "token",
-  });
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "secret" });
 });
 
 afterAll(() => {
@@ -58,113 +41,97 @@ afterAll(() => {
   }
 });
 
-const never = (): AbortSignal => new AbortController().signal;
-
 beforeEach(async () => {
   server = await IdentityStoreTestServer.start();
+  process.env.AWS_ENDPOINT_URL_IDENTITYSTORE = server.endpoint;
+  client = createIdentityStoreClient(server.region);
+  store = new IdentityStore(client, server.identityStoreId);
 });
 
 afterEach(async () => {
-  client?.destroy();
+  client.destroy();
   await server.close();
 });
 
-describe("createIdentityStoreClient", () => {
-  it("talks to the endpoint from AWS_ENDPOINT_URL_IDENTITYSTORE, signing for the Identity Store region", async () => {
-    client = makeClient();
-    const store = new IdentityStore(client, server.identityStoreId);
-    const id = server.addUser({ UserName: "ada@example.com" });
-    await expect(store.findUserId("ada@example.com", never())).resolves.toBe(id);
-    expect(server.calls).toEqual([
-      expect.objectContaining({ operation: "GetUserId", signedRegion: "eu-west-1", outcome: "ok" }),
-    ]);
-  });
-
-  it("makes a request timeout throw (throwOnRequestTimeout) and retries it a bounded number of times", async () => {
-    client = makeClient({ connectionTimeoutMs: 1000, requestTimeoutMs: 100 });
-    server.hang("GetUserId");
-    const store = new IdentityStore(client, server.identityStoreId);
-
-    const error = await within(store.findUserId("ada@example.com", never()), 5000).catch((e: unknown) => e);
-
-    expect(error).toMatchObject({ name: "TimeoutError", $metadata: { attempts: 3 } });
-    expect(server.callsOf("GetUserId")).toHaveLength(3);
-  });
-
-  it("retries ThrottlingException with backoff, then succeeds", async () => {
-    client = makeClient();
-    server.throttleNext(2);
-    const latencies: number[] = [];
-    const observed = new IdentityStore(client, server.identityStoreId, (_op, ms) => latencies.push(ms));
-
-    await expect(resolveUser(observed, person, never())).resolves.toMatchObject({ outcome: "created" });
-    expect(server.calls.map((call) => `${call.operation}:${call.outcome}`)).toEqual([
-      "GetUserId:ThrottlingException",
-      "GetUserId:ThrottlingException",
-      "GetUserId:ResourceNotFoundException",
-      "CreateUser:ok",
-    ]);
-    // One latency sample per API call, retries included.
-    expect(latencies).toHaveLength(2);
-  });
-
-  it("gives up after three throttled attempts", async () => {
-    client = makeClient();
-    server.throttleNext(10);
-    const store = new IdentityStore(client, server.identityStoreId);
-    await expect(store.findUserId("ada@example.com", never())).rejects.toMatchObject({
-      name: "ThrottlingException",
-      $metadata: { attempts: 3 },
-    });
-    expect(server.callsOf("GetUserId")).toHaveLength(3);
-  });
-
-  it("aborts an in-flight call when the signal fires", async () => {
-    client = makeClient();
-    server.hang();
-    const store = new IdentityStore(client, server.identityStoreId);
-    const controller = new AbortController();
-    const call = store.findUserId("ada@example.com", controller.signal);
-    setTimeout(() => controller.abort(), 50);
-    await expect(within(call, 2000)).rejects.toMatchObject({ name: "AbortError" });
-    expect(server.callsOf("GetUserId")).toHaveLength(1);
-  });
-});
-
-describe("IdentityStore operations", () => {
-  beforeEach(() => {
-    client = makeClient();
-  });
-
-  it("resolveUser: creates, then finds, then resolves a conflict", async () => {
-    const store = new IdentityStore(client, server.identityStoreId);
-    const created = await resolveUser(store, person, never());
-    expect(created.outcome).toBe("created");
-    expect(server.userByName("ada@example.com")).toEqual({
-      UserId: created.userId,
+describe("IdentityStore", () => {
+  it("creates a user with the ownership mark and the enterprise values it has, then reads it back", async () => {
+    const created = await store.createUser(ada, BRIDGE_USER_TYPE, never());
+    expect(created.kind).toBe("created");
+    const userId = (created as { userId: string }).userId;
+    expect(server.users.get(userId)).toEqual({
+      UserId: userId,
       UserName: "ada@example.com",
       DisplayName: "Ada Lovelace",
       Name: { GivenName: "Ada", FamilyName: "Lovelace" },
       Emails: [{ Value: "ada@example.com", Type: "work", Primary: true }],
+      UserType: BRIDGE_USER_TYPE,
+      Extensions: { "aws:identitystore:enterprise": { department: "Research" } },
     });
-    await expect(resolveUser(store, person, never())).resolves.toEqual({
-      userId: created.userId,
-      outcome: "found",
+    await expect(store.describeUser(userId, never(), { enterprise: true })).resolves.toEqual({
+      userId,
+      userName: "ada@example.com",
+      displayName: "Ada Lovelace",
+      givenName: "Ada",
+      familyName: "Lovelace",
+      email: "ada@example.com",
+      userType: BRIDGE_USER_TYPE,
+      enterprise: { department: "Research" },
     });
-
-    const grace: Person = { ...person, userName: "grace@example.com" };
-    // GetUserId (not found) → another sign-in creates the user → CreateUser conflicts → GetUserId finds it.
-    server.before("CreateUser", () =>
-      server.addUser({ UserId: "raced-user-id", UserName: "grace@example.com" }),
-    );
-    await expect(resolveUser(store, grace, never())).resolves.toEqual({
-      userId: "raced-user-id",
-      outcome: "conflict-resolved",
+    await expect(store.describeUser(userId, never(), { enterprise: false })).resolves.toMatchObject({
+      enterprise: {},
     });
+    await expect(store.createUser(ada, BRIDGE_USER_TYPE, never())).resolves.toEqual({ kind: "conflict" });
   });
 
-  it("lists memberships across pages and changes them idempotently", async () => {
-    const store = new IdentityStore(client, server.identityStoreId);
+  it("looks users up by userName and by emails.value; nobody is undefined, a missing store an error", async () => {
+    const userId = server.addUser({
+      UserName: "jdoe",
+      Emails: [{ Value: "ada@example.com", Primary: true }],
+    });
+    await expect(store.findUserId("userName", "jdoe", never())).resolves.toBe(userId);
+    await expect(store.findUserId("emails.value", "ada@example.com", never())).resolves.toBe(userId);
+    await expect(store.findUserId("userName", "ada@example.com", never())).resolves.toBeUndefined();
+    const elsewhere = new IdentityStore(client, "d-0000000000");
+    await expect(elsewhere.findUserId("userName", "jdoe", never())).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+      ResourceType: "IDENTITY_STORE",
+    });
+    await expect(
+      store.describeUser("9067d8b2-1071-70e3-4e1c-0a8e9e0f1a2b", never(), { enterprise: false }),
+    ).resolves.toBeUndefined();
+  });
+
+  it("updates with camelCase paths, removing attributes without a value, and reports conflict and absence", async () => {
+    const userId = server.addUser({
+      UserName: "jdoe",
+      Extensions: { "aws:identitystore:enterprise": { costCenter: "1" } },
+    });
+    server.addUser({ UserName: "taken@example.com" });
+    await expect(
+      store.updateUser(
+        userId,
+        [
+          { path: "userName", value: "ada@example.com" },
+          { path: "aws:identitystore:enterprise.costCenter" },
+          { path: "userType", value: BRIDGE_USER_TYPE },
+        ],
+        never(),
+      ),
+    ).resolves.toBe("updated");
+    expect(server.users.get(userId)).toMatchObject({
+      UserName: "ada@example.com",
+      UserType: BRIDGE_USER_TYPE,
+    });
+    expect(server.users.get(userId)?.Extensions).toBeUndefined();
+    await expect(
+      store.updateUser(userId, [{ path: "userName", value: "TAKEN@example.com" }], never()),
+    ).resolves.toBe("conflict");
+    await expect(
+      store.updateUser("9067d8b2-1071-70e3-4e1c-0a8e9e0f1a2b", [{ path: "title", value: "x" }], never()),
+    ).resolves.toBe("not-found");
+  });
+
+  it("lists memberships across pages and changes them idempotently; a deleted group is group-missing", async () => {
     const userId = server.addUser({ UserName: "ada@example.com" });
     const groups = [server.addGroup(), server.addGroup(), server.addGroup()];
     const memberships = groups.map((group) => server.addMembership(group, userId));
@@ -178,13 +145,17 @@ describe("IdentityStore operations", () => {
     await expect(store.removeGroupMembership(memberships[0], never())).resolves.toBe("removed");
     await expect(store.removeGroupMembership(memberships[0], never())).resolves.toBe("already-removed");
     await expect(store.addGroupMembership(groups[0], userId, never())).resolves.toBe("added");
+    server.deleteGroup(groups[1]);
+    await expect(store.addGroupMembership(groups[1], userId, never())).resolves.toBe("group-missing");
   });
 
-  it("surfaces other errors (e.g. a group that does not exist)", async () => {
-    const store = new IdentityStore(client, server.identityStoreId);
-    const userId = server.addUser({ UserName: "ada@example.com" });
+  it("surfaces a membership of a user that does not exist as an error", async () => {
+    const group = server.addGroup();
     await expect(
-      store.addGroupMembership("9067d8b2-1071-70e3-4e1c-0a8e9e0f1a2b", userId, never()),
-    ).rejects.toMatchObject({ name: "ResourceNotFoundException", ResourceType: "GROUP" });
+      store.addGroupMembership(group, "9067d8b2-1071-70e3-4e1c-0a8e9e0f1a2b", never()),
+    ).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+      ResourceType: "USER",
+    });
   });
 });

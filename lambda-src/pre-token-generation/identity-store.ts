@@ -2,22 +2,61 @@ import {
   CreateGroupMembershipCommand,
   CreateUserCommand,
   DeleteGroupMembershipCommand,
+  DescribeUserCommand,
+  type DescribeUserCommandOutput,
   GetUserIdCommand,
   type IdentitystoreClient,
   ListGroupMembershipsForMemberCommand,
+  UpdateUserCommand,
 } from "@aws-sdk/client-identitystore";
-import type { Person } from "./person";
+import type { EnterpriseAttributeField } from "./contract";
+import { UnexpectedResponseError } from "./errors";
 
 /** Safety bound on ListGroupMembershipsForMember pages (100 memberships each). */
 export const MAX_MEMBERSHIP_PAGES = 50;
+
+/** The only extension the Identity Store supports: the SCIM enterprise user attributes. */
+export const ENTERPRISE_EXTENSION = "aws:identitystore:enterprise";
 
 export interface GroupMembership {
   readonly membershipId: string;
   readonly groupId: string;
 }
 
-export type CreateUserOutcome =
-  { readonly kind: "created"; readonly userId: string } | { readonly kind: "conflict" };
+/** What the bridge reads of an IdC user. */
+export interface IdcUser {
+  readonly userId: string;
+  readonly userName: string;
+  readonly displayName?: string;
+  readonly givenName?: string;
+  readonly familyName?: string;
+  /** The primary email's value (or the only email's). */
+  readonly email?: string;
+  /** The ownership mark is `UserType` = BRIDGE_USER_TYPE. */
+  readonly userType?: string;
+  /** Enterprise-extension fields that hold a string value. */
+  readonly enterprise: Readonly<Partial<Record<EnterpriseAttributeField, string>>>;
+}
+
+/** The user the bridge wants for a person (CreateUser input, UpdateUser target). */
+export interface DesiredUser {
+  readonly userName: string;
+  readonly displayName: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  /** Primary work email (= userName). */
+  readonly email: string;
+  /** Only the configured fields; undefined = the person has no value (the field is removed). */
+  readonly enterprise: ReadonlyMap<EnterpriseAttributeField, string | undefined>;
+}
+
+/** An UpdateUser operation: set `value`, or remove the attribute when `value` is undefined. */
+export interface AttributeOperation {
+  readonly path: string;
+  readonly value?: unknown;
+}
+
+export type LookupAttribute = "userName" | "emails.value";
 
 /** Called after every API call (retries included) with its duration. */
 export type LatencyObserver = (operation: string, milliseconds: number) => void;
@@ -27,15 +66,27 @@ function errorName(error: unknown): string | undefined {
 }
 
 /** ResourceNotFoundException about the given resource type (or without one). */
-function isNotFound(error: unknown, resourceType: string): boolean {
+export function isNotFound(error: unknown, resourceType: string): boolean {
   if (errorName(error) !== "ResourceNotFoundException") return false;
   const type = (error as { ResourceType?: unknown }).ResourceType;
   return type === undefined || type === resourceType;
 }
 
-/** A response that lacks a field the API always returns. */
-export class UnexpectedResponseError extends Error {
-  override readonly name = "UnexpectedResponseError";
+function isConflict(error: unknown): boolean {
+  return errorName(error) === "ConflictException";
+}
+
+function primaryEmail(output: DescribeUserCommandOutput): string | undefined {
+  const emails = output.Emails ?? [];
+  return (emails.find((email) => email.Primary) ?? emails[0])?.Value;
+}
+
+function enterpriseOf(output: DescribeUserCommandOutput): IdcUser["enterprise"] {
+  const document = (output.Extensions as Record<string, unknown> | undefined)?.[ENTERPRISE_EXTENSION];
+  if (typeof document !== "object" || document === null) return {};
+  return Object.fromEntries(
+    Object.entries(document).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
 }
 
 /** Identity Store operations of one identity store, each bounded by the caller's abort signal. */
@@ -46,23 +97,30 @@ export class IdentityStore {
     private readonly observeLatency: LatencyObserver = () => undefined,
   ) {}
 
-  private async timed<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  /** Runs one call, observing its latency; a call cut short by its signal fails with the signal's reason. */
+  private async timed<T>(operation: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
       return await call();
+    } catch (error) {
+      throw signal.aborted && signal.reason !== undefined ? signal.reason : error;
     } finally {
       this.observeLatency(operation, Math.round(performance.now() - started));
     }
   }
 
-  /** GetUserId by the unique `userName` attribute; undefined when there is no such user. */
-  async findUserId(userName: string, abortSignal: AbortSignal): Promise<string | undefined> {
+  /** GetUserId by a unique attribute (`userName` or `emails.value`); undefined when nobody has it. */
+  async findUserId(
+    attribute: LookupAttribute,
+    value: string,
+    abortSignal: AbortSignal,
+  ): Promise<string | undefined> {
     try {
-      const output = await this.timed("GetUserId", () =>
+      const output = await this.timed("GetUserId", abortSignal, () =>
         this.client.send(
           new GetUserIdCommand({
             IdentityStoreId: this.identityStoreId,
-            AlternateIdentifier: { UniqueAttribute: { AttributePath: "userName", AttributeValue: userName } },
+            AlternateIdentifier: { UniqueAttribute: { AttributePath: attribute, AttributeValue: value } },
           }),
           { abortSignal },
         ),
@@ -76,17 +134,66 @@ export class IdentityStore {
     }
   }
 
-  /** CreateUser; `conflict` when a user with this UserName already exists (e.g. a concurrent sign-in). */
-  async createUser(person: Person, abortSignal: AbortSignal): Promise<CreateUserOutcome> {
+  /** DescribeUser (with the enterprise extension when asked); undefined when the user does not exist. */
+  async describeUser(
+    userId: string,
+    abortSignal: AbortSignal,
+    options: { readonly enterprise: boolean },
+  ): Promise<IdcUser | undefined> {
     try {
-      const output = await this.timed("CreateUser", () =>
+      const output = await this.timed("DescribeUser", abortSignal, () =>
+        this.client.send(
+          new DescribeUserCommand({
+            IdentityStoreId: this.identityStoreId,
+            UserId: userId,
+            ...(options.enterprise ? { Extensions: [ENTERPRISE_EXTENSION] } : {}),
+          }),
+          { abortSignal },
+        ),
+      );
+      if (!output.UserId || !output.UserName) {
+        throw new UnexpectedResponseError("DescribeUser returned no UserId or UserName");
+      }
+      return {
+        userId: output.UserId,
+        userName: output.UserName,
+        displayName: output.DisplayName,
+        givenName: output.Name?.GivenName,
+        familyName: output.Name?.FamilyName,
+        email: primaryEmail(output),
+        userType: output.UserType,
+        enterprise: enterpriseOf(output),
+      };
+    } catch (error) {
+      if (isNotFound(error, "USER")) return undefined;
+      throw error;
+    }
+  }
+
+  /** CreateUser with the ownership mark; `conflict` when the UserName (or, in some stores, the email) is taken. */
+  async createUser(
+    user: DesiredUser,
+    userType: string,
+    abortSignal: AbortSignal,
+  ): Promise<{ readonly kind: "created"; readonly userId: string } | { readonly kind: "conflict" }> {
+    const enterprise = Object.fromEntries(
+      [...user.enterprise].filter(
+        (entry): entry is [EnterpriseAttributeField, string] => entry[1] !== undefined,
+      ),
+    );
+    try {
+      const output = await this.timed("CreateUser", abortSignal, () =>
         this.client.send(
           new CreateUserCommand({
             IdentityStoreId: this.identityStoreId,
-            UserName: person.userName,
-            DisplayName: person.names.displayName,
-            Name: { GivenName: person.names.givenName, FamilyName: person.names.familyName },
-            Emails: [{ Value: person.userName, Type: "work", Primary: true }],
+            UserName: user.userName,
+            DisplayName: user.displayName,
+            Name: { GivenName: user.givenName, FamilyName: user.familyName },
+            Emails: [{ Value: user.email, Type: "work", Primary: true }],
+            UserType: userType,
+            ...(Object.keys(enterprise).length > 0
+              ? { Extensions: { [ENTERPRISE_EXTENSION]: enterprise } }
+              : {}),
           }),
           { abortSignal },
         ),
@@ -94,7 +201,36 @@ export class IdentityStore {
       if (!output.UserId) throw new UnexpectedResponseError("CreateUser returned no UserId");
       return { kind: "created", userId: output.UserId };
     } catch (error) {
-      if (errorName(error) === "ConflictException") return { kind: "conflict" };
+      if (isConflict(error)) return { kind: "conflict" };
+      throw error;
+    }
+  }
+
+  /** UpdateUser; `conflict` when a new UserName (or email) is taken, `not-found` when the user is gone. */
+  async updateUser(
+    userId: string,
+    operations: readonly AttributeOperation[],
+    abortSignal: AbortSignal,
+  ): Promise<"updated" | "conflict" | "not-found"> {
+    try {
+      await this.timed("UpdateUser", abortSignal, () =>
+        this.client.send(
+          new UpdateUserCommand({
+            IdentityStoreId: this.identityStoreId,
+            UserId: userId,
+            Operations: operations.map((operation) =>
+              operation.value === undefined
+                ? { AttributePath: operation.path }
+                : { AttributePath: operation.path, AttributeValue: operation.value as never },
+            ),
+          }),
+          { abortSignal },
+        ),
+      );
+      return "updated";
+    } catch (error) {
+      if (isConflict(error)) return "conflict";
+      if (isNotFound(error, "USER")) return "not-found";
       throw error;
     }
   }
@@ -104,7 +240,7 @@ export class IdentityStore {
     const memberships: GroupMembership[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_MEMBERSHIP_PAGES; page += 1) {
-      const output = await this.timed("ListGroupMembershipsForMember", () =>
+      const output = await this.timed("ListGroupMembershipsForMember", abortSignal, () =>
         this.client.send(
           new ListGroupMembershipsForMemberCommand({
             IdentityStoreId: this.identityStoreId,
@@ -128,14 +264,17 @@ export class IdentityStore {
     );
   }
 
-  /** CreateGroupMembership; `already-member` on ConflictException (another sign-in raced us). */
+  /**
+   * CreateGroupMembership; `already-member` on ConflictException (another sign-in raced us),
+   * `group-missing` when the group no longer exists.
+   */
   async addGroupMembership(
     groupId: string,
     userId: string,
     abortSignal: AbortSignal,
-  ): Promise<"added" | "already-member"> {
+  ): Promise<"added" | "already-member" | "group-missing"> {
     try {
-      await this.timed("CreateGroupMembership", () =>
+      await this.timed("CreateGroupMembership", abortSignal, () =>
         this.client.send(
           new CreateGroupMembershipCommand({
             IdentityStoreId: this.identityStoreId,
@@ -147,7 +286,13 @@ export class IdentityStore {
       );
       return "added";
     } catch (error) {
-      if (errorName(error) === "ConflictException") return "already-member";
+      if (isConflict(error)) return "already-member";
+      if (
+        errorName(error) === "ResourceNotFoundException" &&
+        (error as { ResourceType?: unknown }).ResourceType === "GROUP"
+      ) {
+        return "group-missing";
+      }
       throw error;
     }
   }
@@ -158,7 +303,7 @@ export class IdentityStore {
     abortSignal: AbortSignal,
   ): Promise<"removed" | "already-removed"> {
     try {
-      await this.timed("DeleteGroupMembership", () =>
+      await this.timed("DeleteGroupMembership", abortSignal, () =>
         this.client.send(
           new DeleteGroupMembershipCommand({
             IdentityStoreId: this.identityStoreId,
@@ -173,26 +318,4 @@ export class IdentityStore {
       throw error;
     }
   }
-}
-
-export type ResolveOutcome = "found" | "created" | "conflict-resolved";
-
-/**
- * Finds the person's user or creates it: GetUserId first (one call for a known user), CreateUser
- * when missing, and on ConflictException (a concurrent first sign-in won) GetUserId again.
- */
-export async function resolveUser(
-  store: IdentityStore,
-  person: Person,
-  abortSignal: AbortSignal,
-): Promise<{ readonly userId: string; readonly outcome: ResolveOutcome }> {
-  const existing = await store.findUserId(person.userName, abortSignal);
-  if (existing !== undefined) return { userId: existing, outcome: "found" };
-  const created = await store.createUser(person, abortSignal);
-  if (created.kind === "created") return { userId: created.userId, outcome: "created" };
-  const winner = await store.findUserId(person.userName, abortSignal);
-  if (winner === undefined) {
-    throw new UnexpectedResponseError("CreateUser reported a conflict but GetUserId found no such user");
-  }
-  return { userId: winner, outcome: "conflict-resolved" };
 }

@@ -32,6 +32,18 @@ export const METRIC_NAMES = {
   LoginsDenied: "LoginsDenied",
   /** Duration of each Identity Store API call, retries included (Milliseconds). */
   IdentityStoreLatency: "IdentityStoreLatency",
+  /** An IdC user found only by email was adopted: renamed to the email and marked (Count). */
+  UsersAdopted: "UsersAdopted",
+  /** A mapped IdC group no longer exists: skipped, the sign-in went on (Count, one per group). */
+  MappedGroupsMissing: "MappedGroupsMissing",
+  /** A bridge-owned IdC user's UserName changed in place because the person's email changed (Count). */
+  UsersRenamed: "UsersRenamed",
+  /** A bridge-owned IdC user's names, email or enterprise attributes were updated in place (Count). */
+  UserAttributesUpdated: "UserAttributesUpdated",
+  /** The IdC user a Cognito user was linked to no longer exists: provisioned afresh (Count). */
+  LinkedUsersMissing: "LinkedUsersMissing",
+  /** Writing custom:idc_user_id or custom:idc_last_sign_in to Cognito failed (tolerated) (Count). */
+  CognitoWriteFailures: "CognitoWriteFailures",
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
@@ -46,4 +58,10 @@ export const METRIC_UNITS: Readonly<Record<MetricName, "Count" | "Milliseconds">
   SyncFailures: "Count",
   LoginsDenied: "Count",
   IdentityStoreLatency: "Milliseconds",
+  UsersAdopted: "Count",
+  MappedGroupsMissing: "Count",
+  UsersRenamed: "Count",
+  UserAttributesUpdated: "Count",
+  LinkedUsersMissing: "Count",
+  CognitoWriteFailures: "Count",
 };

@@ -50,15 +50,60 @@ describe("personFromAttributes", () => {
 
   it.each([
     ["too long", `${"a".repeat(120)}@example.com`],
-    ["with a space", "john doe@example.com"],
     ["with two @", "john@doe@example.com"],
     ["without @", "johndoe.example.com"],
     ["with nothing before @", "@example.com"],
     ["with nothing after @", "john@"],
-    ["with a control character", "jo\u0000hn@example.com"],
   ])("denies an email unusable as a user name (%s)", (_label, email) => {
     const error = denial(() => personFromAttributes({ email, emailVerified: "true" }, strict));
     expect(error.reason).toBe("unusable-email");
     expect(error.message).toContain("cannot be used as an AWS IAM Identity Center user name");
+  });
+
+  it("trims the email, as Cloudflare's NameID would be compared with the trimmed claim", () => {
+    expect(
+      personFromAttributes({ email: "  Ada@Example.com\t", emailVerified: "true" }, strict).userName,
+    ).toBe("ada@example.com");
+  });
+
+  it.each([
+    ["a space inside", "john doe@example.com"],
+    ["a no-break space inside", "john\u00a0doe@example.com"],
+    ["a zero-width space", "john\u200bdoe@example.com"],
+    ["a control character", "jo\u0000hn@example.com"],
+  ])("denies an email with %s, naming the problem", (_label, email) => {
+    const error = denial(() => personFromAttributes({ email, emailVerified: "true" }, strict));
+    expect(error.reason).toBe("unusable-email");
+    expect(error.message).toContain("contains whitespace or invisible characters");
+  });
+
+  it("denies an address that is not NFC-normalized instead of normalizing it", () => {
+    const decomposed = "Jose\u0301@example.com"; // "José" as e + combining acute accent
+    const error = denial(() => personFromAttributes({ email: decomposed, emailVerified: "true" }, strict));
+    expect(error.reason).toBe("email-not-normalized");
+    expect(error.message).toContain("Unicode normalization form C (NFC)");
+    expect(
+      personFromAttributes({ email: "Jos\u00e9@example.com", emailVerified: "true" }, strict).userName,
+    ).toBe("jos\u00e9@example.com");
+  });
+
+  describe("trusted email providers", () => {
+    const policy = { requireVerifiedEmail: true, trustedEmailProviders: new Set(["Okta"]) };
+
+    it("treats an email from a trusted upstream provider as verified", () => {
+      const person = personFromAttributes({ email: "ada@example.com", identityProviders: ["Okta"] }, policy);
+      expect(person.userName).toBe("ada@example.com");
+    });
+
+    it.each([
+      ["an untrusted provider", ["Google"]],
+      ["a trusted and an untrusted provider", ["Okta", "Google"]],
+      ["no upstream identity (a native user)", []],
+    ])("still requires email_verified for %s", (_label, identityProviders) => {
+      const error = denial(() =>
+        personFromAttributes({ email: "ada@example.com", identityProviders }, policy),
+      );
+      expect(error.reason).toBe("unverified-email");
+    });
   });
 });

@@ -10,6 +10,12 @@ export interface Person {
   readonly names: PersonNames;
 }
 
+export interface EmailPolicy {
+  readonly requireVerifiedEmail: boolean;
+  /** Upstream providers whose emails count as verified (SAML upstreams send no email_verified). */
+  readonly trustedEmailProviders?: ReadonlySet<string>;
+}
+
 /** One "@" with something on both sides; characters the Identity Store allows in a UserName. */
 function isUsableEmail(email: string): boolean {
   const at = email.indexOf("@");
@@ -23,27 +29,52 @@ function isUsableEmail(email: string): boolean {
 }
 
 /**
- * Applies the sign-in policy to the person's attributes and returns what to provision.
- * Throws LoginDeniedError (the message is shown to the person) when the email is missing,
- * unverified while verification is required, or unusable as an Identity Store UserName.
+ * Verified when Cognito says so, or when every upstream identity of the user comes from a provider
+ * trusted for email (a user linked to any untrusted provider needs email_verified: its email may come
+ * from that provider).
  */
-export function personFromAttributes(
-  attributes: UserAttributesOfInterest,
-  options: { readonly requireVerifiedEmail: boolean },
-): Person {
-  if (attributes.email === undefined || attributes.email.trim() === "") {
+function isVerified(attributes: UserAttributesOfInterest, policy: EmailPolicy): boolean {
+  if (attributes.emailVerified === "true") return true;
+  const providers = attributes.identityProviders ?? [];
+  const trusted = policy.trustedEmailProviders ?? new Set<string>();
+  return providers.length > 0 && providers.every((provider) => trusted.has(provider));
+}
+
+/**
+ * Applies the sign-in policy to the person's attributes and returns what to provision. Throws
+ * LoginDeniedError (the message is shown to the person) when the email is missing, unverified while
+ * verification is required, or would not be the NameID Cloudflare sends: Cloudflare asserts
+ * `$lowercase(email)` of the raw claim, so the address is only trimmed and lowercased here, and one that
+ * holds whitespace or is not in Unicode normalization form C is refused instead of being "repaired" into
+ * a UserName that IdC would never match.
+ */
+export function personFromAttributes(attributes: UserAttributesOfInterest, policy: EmailPolicy): Person {
+  const email = attributes.email?.trim();
+  if (email === undefined || email === "") {
     throw new LoginDeniedError(
       "missing-email",
       "Sign-in denied: your account has no email address, which AWS IAM Identity Center requires.",
     );
   }
-  if (options.requireVerifiedEmail && attributes.emailVerified !== "true") {
+  if (policy.requireVerifiedEmail && !isVerified(attributes, policy)) {
     throw new LoginDeniedError(
       "unverified-email",
       "Sign-in denied: your email address is not verified. Verify it, then sign in again.",
     );
   }
-  const userName = attributes.email.toLowerCase();
+  if (/[\s\p{Cc}\p{Cf}]/u.test(email)) {
+    throw new LoginDeniedError(
+      "unusable-email",
+      "Sign-in denied: your email address contains whitespace or invisible characters, so AWS IAM Identity Center could not match it. Ask your administrator to correct it in your identity provider.",
+    );
+  }
+  if (email !== email.normalize("NFC")) {
+    throw new LoginDeniedError(
+      "email-not-normalized",
+      "Sign-in denied: your email address is not in Unicode normalization form C (NFC), so AWS IAM Identity Center could not match it. Ask your administrator to store it in NFC form in your identity provider.",
+    );
+  }
+  const userName = email.toLowerCase();
   if (!isUsableEmail(userName)) {
     throw new LoginDeniedError(
       "unusable-email",

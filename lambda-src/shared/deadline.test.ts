@@ -15,12 +15,42 @@ describe("budgetFor", () => {
     expect(budgetFor(remaining)).toBe(budget);
   });
 
-  it("leaves the handler well inside Cognito's 5 s limit", () => {
-    expect(MAX_BUDGET_MS + SAFETY_MARGIN_MS).toBeLessThanOrEqual(4000);
+  it("leaves the handler inside Cognito's 5 s limit", () => {
+    expect(MAX_BUDGET_MS + SAFETY_MARGIN_MS).toBeLessThanOrEqual(4500);
+  });
+
+  it("subtracts the cold start, which Cognito's 5 s already include", () => {
+    expect(budgetFor(5000, 800)).toBe(MAX_BUDGET_MS - 800);
+    expect(budgetFor(undefined, 800)).toBe(MAX_BUDGET_MS - 800);
+    expect(budgetFor(5000, 10_000)).toBe(0);
   });
 });
 
 describe("Deadline", () => {
+  it("gives a signal that fires a reserve before the deadline, or at once when the reserve does not fit", async () => {
+    const deadline = new Deadline(300);
+    const early = deadline.signalBefore(200);
+    const late = deadline.signalBefore(1000);
+    expect(late.aborted).toBe(true);
+    expect(late.reason).toBeInstanceOf(DeadlineExceededError);
+    expect(early.aborted).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(early.aborted).toBe(true);
+    expect(deadline.expired).toBe(false);
+    deadline.dispose();
+  });
+
+  it("counts its remaining time down and sleeps no longer than it lasts", async () => {
+    const deadline = new Deadline(100);
+    expect(deadline.remainingMs()).toBeGreaterThan(50);
+    await deadline.sleep(10);
+    const started = performance.now();
+    await expect(deadline.sleep(1000)).rejects.toBeInstanceOf(DeadlineExceededError);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(deadline.remainingMs()).toBe(0);
+    deadline.dispose();
+  });
+
   it("resolves with the work when it finishes in time", async () => {
     const deadline = new Deadline(1000);
     await expect(deadline.run(Promise.resolve(42))).resolves.toBe(42);

@@ -1,14 +1,15 @@
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
 
 /**
- * Retry policy for Identity Store calls: at most `maxAttempts` attempts, retrying only throttling
- * and transient errors (timeouts, connection resets, 5xx), with "full jitter" exponential backoff
- * capped at `maxDelayMs`.
+ * Retry policy for AWS calls: retrying only throttling and transient errors (timeouts, connection
+ * resets, 5xx) with "full jitter" exponential backoff capped at `maxDelayMs`, until the request's abort
+ * signal (the invocation deadline, shortly before Cognito's limit) fires, or `maxAttempts` (a safety
+ * bound, not the policy) is reached. The SDK's retry middleware races each backoff sleep against the
+ * abort signal, so no attempt starts after the deadline.
  *
- * The SDK's default strategy uses a 1 s throttling base delay (up to 1 s, then 2 s), which alone
- * would eat most of Cognito's 5 s budget; Identity Store's limit is ~20 requests/s per API, so
- * short, jittered waits are enough. The invocation deadline still aborts any wait (the SDK's retry
- * middleware races the backoff sleep against the request's abort signal).
+ * The SDK's default strategy uses a 1 s throttling base delay (up to 1 s, then 2 s) and 3 attempts: a
+ * burst of first sign-ins against the Identity Store's ~20 requests/s per API would fail after ~1.5 s
+ * although seconds of budget remain. Short, jittered, growing waits spread the retries instead.
  */
 export interface RetryOptions {
   readonly maxAttempts: number;
@@ -20,8 +21,8 @@ export interface RetryOptions {
 }
 
 export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
-  maxAttempts: 3,
-  throttlingBaseDelayMs: 250,
+  maxAttempts: 40,
+  throttlingBaseDelayMs: 100,
   transientBaseDelayMs: 50,
   maxDelayMs: 1000,
 };
