@@ -14,8 +14,28 @@ import * as path from "node:path";
 
 const HOST = `
 "use strict";
+const { readFileSync } = require("node:fs");
+const { dirname } = require("node:path");
 const { performance } = require("node:perf_hooks");
+const vm = require("node:vm");
 const path = process.env.FLEET_BUNDLE_PATH;
+// Compiled once, evaluated once per container. Each container gets its own clock, starting when it is
+// created, as a container's process does: the bundle reads performance.now() at load as its cold-start time.
+const bundle = new vm.Script(
+  "(function (exports, require, module, __filename, __dirname, performance) {" + readFileSync(path, "utf8") + "\\n})",
+  // The bundle imports some Node built-ins with import() (node:http, node:async_hooks).
+  { filename: path, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER },
+).runInThisContext();
+function startContainer() {
+  const origin = performance.now();
+  const clock = new Proxy(performance, {
+    get: (target, key) =>
+      key === "now" ? () => target.now() - origin : typeof target[key] === "function" ? target[key].bind(target) : target[key],
+  });
+  const module = { exports: {} };
+  bundle.call(module.exports, module.exports, require, module, path, dirname(path), clock);
+  return module.exports.handler;
+}
 const idle = [];
 function contextFor(id, remainingMs, started) {
   return {
@@ -29,23 +49,20 @@ function contextFor(id, remainingMs, started) {
 }
 process.on("message", async (message) => {
   if (message.type === "start") {
-    for (let i = 0; i < message.containers; i++) {
-      delete require.cache[path];
-      idle.push(require(path).handler);
-    }
+    for (let i = 0; i < message.containers; i++) idle.push(startContainer());
     process.send({ type: "started" });
     return;
   }
   if (message.type === "warm") {
     // One invocation per container, one container at a time: a container's first invocation compiles the
     // SDK's request path, which real containers do in parallel on their own CPUs.
-    let failures = 0;
+    const failures = [];
     for (const [index, handler] of idle.entries()) {
       if (index > 0) await new Promise((resolve) => setTimeout(resolve, message.intervalMs));
       try {
         await handler(message.events[index % message.events.length], contextFor("warm-" + index, 5000, performance.now()));
-      } catch {
-        failures += 1;
+      } catch (error) {
+        failures.push(error.name + ": " + error.message + (error.cause ? " (cause: " + error.cause.name + ": " + error.cause.message + ")" : ""));
       }
     }
     process.send({ type: "warmed", failures });
@@ -129,15 +146,15 @@ export class LambdaFleet {
 
   /**
    * Invokes every container once with `events` (round robin), one container at a time per process and at
-   * most `perSecond` in all, so the storm that follows meets warm containers (returns how many failed).
+   * most `perSecond` in all, so the storm that follows meets warm containers (returns the failures).
    */
-  async warmUp(events: unknown[], perSecond: number): Promise<number> {
+  async warmUp(events: unknown[], perSecond: number): Promise<string[]> {
     const intervalMs = (1000 * this.hosts.length) / perSecond;
     const failures = await Promise.all(
       this.hosts.map(
         (host) =>
-          new Promise<number>((resolve) => {
-            const onMessage = (message: { type: string; failures: number }): void => {
+          new Promise<string[]>((resolve) => {
+            const onMessage = (message: { type: string; failures: string[] }): void => {
               if (message.type !== "warmed") return;
               host.child.off("message", onMessage);
               resolve(message.failures);
@@ -147,7 +164,7 @@ export class LambdaFleet {
           }),
       ),
     );
-    return failures.reduce((sum, count) => sum + count, 0);
+    return failures.flat();
   }
 
   /** Invokes an idle container (waiting for one if all are busy). */

@@ -20,6 +20,7 @@
 //   legalComments none: the bundled packages carry no license comments, only coverage pragmas;
 //   no keepNames: nothing here depends on function or class names (errors carry an explicit `name`).
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
@@ -90,6 +91,46 @@ const envCredentials = {
   },
 };
 
+/**
+ * Parts of packages that no function here can use, replaced by what is used (each measured in README "Speed"):
+ *  - `@smithy/core/event-streams`, imported lazily by the SDK's protocols only for operations that stream
+ *    events: none of the Identity Store, Cognito or STS operations the functions call do. Its stub fails
+ *    clearly if one ever did.
+ *  - `semver`: the X-Ray SDK calls only `semver.gte`, in its AWS SDK v2 patcher; the real `gte` is kept.
+ *  - bundled `package.json` files: the SDK clients read only `version` (user agent), X-Ray `name` and `version`.
+ */
+const xrayFile = /[\\/]node_modules[\\/]aws-xray-sdk-core[\\/]/;
+const packageJsonOfReader =
+  /[\\/]node_modules[\\/](@aws-sdk[\\/]client-[^\\/]+|aws-xray-sdk-core)[\\/]package\.json$/;
+const unusedParts = {
+  name: "unused-parts",
+  setup(build) {
+    build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) => ({
+      path: args.path,
+      namespace: "unused-parts",
+    }));
+    build.onLoad({ filter: /^@smithy\/core\/event-streams$/, namespace: "unused-parts" }, () => ({
+      contents:
+        'throw new Error("@smithy/core/event-streams is not bundled (scripts/build-lambda.mjs): no operation of this function streams events");\n',
+      loader: "js",
+    }));
+    build.onResolve({ filter: /^semver$/ }, (args) =>
+      xrayFile.test(args.importer)
+        ? { path: "semver (gte only)", namespace: "unused-parts", pluginData: args.resolveDir }
+        : undefined,
+    );
+    build.onLoad({ filter: /^semver \(gte only\)$/, namespace: "unused-parts" }, (args) => ({
+      contents: 'module.exports = { gte: require("semver/functions/gte") };\n',
+      resolveDir: args.pluginData,
+      loader: "js",
+    }));
+    build.onLoad({ filter: packageJsonOfReader }, async (args) => {
+      const { name, version } = JSON.parse(await readFile(args.path, "utf8"));
+      return { contents: JSON.stringify({ name, version }), loader: "json" };
+    });
+  },
+};
+
 /** esbuild options of one function's bundle (the bench builds variants of these). */
 export function lambdaBuildOptions(fn) {
   return {
@@ -107,7 +148,7 @@ export function lambdaBuildOptions(fn) {
     legalComments: "none",
     charset: "utf8",
     logLevel: "warning",
-    plugins: [envCredentials],
+    plugins: [envCredentials, unusedParts],
   };
 }
 

@@ -24,7 +24,12 @@ export function runWithCodeCache(file) {
     .slice(0, 16);
   const cacheFile = `${file}.${key}.v8-cache`;
   const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
-  const script = new vm.Script(Module.wrap(source.toString("utf8")), { filename: file, cachedData });
+  const script = new vm.Script(Module.wrap(source.toString("utf8")), {
+    filename: file,
+    cachedData,
+    // As require() does: an import() in the file goes to Node's loader.
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
   const module = new Module(file);
   module.filename = file;
   script
