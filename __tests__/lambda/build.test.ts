@@ -105,6 +105,32 @@ describe("Lambda bundles", () => {
     }
   });
 
+  it("leaves out only parts no function uses: event-stream serde, semver but gte, package.json but name/version", () => {
+    const bundled = JSON.parse(
+      withBuildScript(`
+        const { build } = await import("esbuild");
+        const result = await build({ ...lambda.lambdaBuildOptions("pre-token-generation"), metafile: true });
+        process.stdout.write(JSON.stringify(Object.keys(result.metafile.inputs)));`),
+    ) as string[];
+    expect(bundled.filter((file) => file.includes("@smithy/core/dist-es/submodules/event-streams/"))).toEqual(
+      [],
+    );
+    expect(bundled).toContain("unused-parts:@smithy/core/event-streams");
+    expect(bundled.filter((file) => /node_modules\/semver\//.test(file))).toContain(
+      "node_modules/semver/functions/gte.js",
+    );
+    expect(bundled).not.toContain("node_modules/semver/index.js");
+    const code = readFileSync(BUNDLE_PATH, "utf8");
+    // What the SDK clients (user agent) and X-Ray (segment metadata) read is still there.
+    const version = (name: string) =>
+      JSON.parse(readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8"))
+        .version as string;
+    expect(code).toContain(`"${version("@aws-sdk/client-identitystore")}"`);
+    expect(code).toContain(`name:"aws-xray-sdk-core",version:"${version("aws-xray-sdk-core")}"`);
+    // …and nothing else of a package.json (e.g. its description).
+    expect(code).not.toContain("AWS SDK for JavaScript Identitystore Client");
+  });
+
   it("is byte-for-byte reproducible, for every function", () => {
     const outdir = path.join(tempDir("build-lambda-"), "out");
     execFileSync(process.execPath, [BUILD_SCRIPT, "--outdir", outdir], { cwd: ROOT, stdio: "pipe" });
