@@ -48,8 +48,12 @@ describeIfTerraform("idc-metadata command", () => {
 
   it("writes the metadata output of <environment>-cloudflare-access and prints the console steps", () => {
     const out = path.join(tmp, "idc-idp-metadata.xml");
-    expect(run(["--environment", "test", "--out", out])).toBe(0);
+    expect(run(["--env", "test", "--out", out])).toBe(0);
     expect(fs.readFileSync(out, "utf8")).toBe(METADATA);
+    // The name the option had before every command took --env still works.
+    const legacy = path.join(tmp, "legacy.xml");
+    expect(run(["--environment", "test", "--out", legacy])).toBe(0);
+    expect(fs.readFileSync(legacy, "utf8")).toBe(METADATA);
     expect(io.stderr()).toBe("");
     expect(io.stdout()).toContain(`Wrote ${out}`);
     for (const step of [
@@ -84,14 +88,14 @@ describeIfTerraform("idc-metadata command", () => {
 
   it("says to synth and deploy when the stack directory is missing", () => {
     const out = path.join(tmp, "missing.xml");
-    expect(run(["--environment", "staging", "--out", out])).toBe(1);
+    expect(run(["--env", "staging", "--out", out])).toBe(1);
     expect(io.stderr()).toContain(`${path.join(outdir, "stacks", "staging-cloudflare-access")} not found`);
     expect(io.stderr()).toContain("run `npm run synth` and deploy first");
     expect(fs.existsSync(out)).toBe(false);
   });
 
   it("passes Terraform's error on when the output cannot be read", () => {
-    expect(run(["--environment", "renamed", "--out", path.join(tmp, "renamed.xml")])).toBe(1);
+    expect(run(["--env", "renamed", "--out", path.join(tmp, "renamed.xml")])).toBe(1);
     expect(io.stderr()).toContain(`terraform output ${METADATA_OUTPUT} failed`);
     expect(io.stderr()).toContain(`Output "${METADATA_OUTPUT}" not found`);
   });

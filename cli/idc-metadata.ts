@@ -1,7 +1,7 @@
 /**
  * Writes the SAML IdP metadata file for the one IAM Identity Center console step, after deploy:
  *
- *   npm run idc-metadata -- [--out idc-idp-metadata.xml] [--environment ENV] [--stack NAME] [--outdir cdktf.out]
+ *   npm run idc-metadata -- [--out idc-idp-metadata.xml] [--env ENV] [--stack NAME] [--outdir cdktf.out]
  *
  * The document is the `identity_center_idp_metadata_xml` output of the `<environment>-cloudflare-access`
  * stack, read with `terraform output` from the stack's directory in the cdktf output directory (where
@@ -21,8 +21,8 @@ for upload in the IAM Identity Center console.
 
 Options:
   --out FILE          file to write (default: idc-idp-metadata.xml)
-  --environment ENV   environment name (default: "environment" of the config in BRIDGE_CONFIG
-                      or config/example.json)
+  --env ENV           environment name, as every command takes it (default: "environment" of the
+                      config in BRIDGE_CONFIG or config/example.json); --environment is the same
   --stack NAME        stack name (default: <environment>-cloudflare-access)
   --outdir DIR        cdktf output directory (default: cdktf.out)
   -h, --help          show this help`;
@@ -50,6 +50,8 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
       usage: USAGE,
       options: {
         out: { type: "string", default: "idc-idp-metadata.xml" },
+        env: { type: "string" },
+        // The name this command had before every command took --env.
         environment: { type: "string" },
         stack: { type: "string" },
         ...OUTDIR_OPTION,
@@ -57,7 +59,8 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
     },
     argv,
     ({ values }) => {
-      const stack = values.stack ?? environmentStack(values.environment, "cloudflare-access", env);
+      const stack =
+        values.stack ?? environmentStack(values.env ?? values.environment, "cloudflare-access", env);
       const stackDir = stackDirectory(values.outdir, stack);
       const xml = readStackOutput(stackDir, stack, METADATA_OUTPUT, env);
       if (xml.trim() === "") {

@@ -131,6 +131,12 @@ describe("config validation", () => {
       "ISO-8601",
     ],
     [
+      "a Cloudflare session of zero",
+      (c) => (c.cloudflare.sessionDuration = "0h0m"),
+      "cloudflare.sessionDuration",
+      "longer than zero",
+    ],
+    [
       "inline policy not JSON",
       (c) => (c.identityCenter.permissionSets[1].inlinePolicy = "{not json"),
       "identityCenter.permissionSets[1].inlinePolicy",

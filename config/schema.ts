@@ -50,9 +50,15 @@ const isoSessionDuration = z.string().refine(
 );
 
 /** Go-style duration (`300ms`, `2h45m`), as Cloudflare Access accepts. */
-const goDuration = z.string().regex(/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/, {
-  error: "expected a Go-style duration such as 8h, 30m or 2h45m",
-});
+const goDuration = z
+  .string()
+  .regex(/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/, {
+    error: "expected a Go-style duration such as 8h, 30m or 2h45m",
+  })
+  // A zero session would make Cloudflare ask for a new sign-in on every request.
+  .refine((d) => [...d.matchAll(/(\d+(?:\.\d+)?)/g)].some((m) => Number(m[1]) > 0), {
+    error: "expected a duration longer than zero, such as 8h",
+  });
 
 const customerManagedPolicyRef = z.strictObject({
   name: z.string().regex(/^[\w+=,.@-]{1,128}$/, { error: "expected an IAM policy name" }),
