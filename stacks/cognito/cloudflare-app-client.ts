@@ -1,14 +1,14 @@
 import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { Construct } from "constructs";
+import type { ClientAttributes } from "./client-attributes";
+import { hostedUiClientConfig } from "./hosted-ui-client";
 
 export interface CloudflareAppClientProps {
   readonly userPoolId: string;
   readonly teamName: string;
   readonly identityProviderNames: string[];
-  /** Attributes the client may read: what the JIT Lambda reads and what Cloudflare copies from its ID tokens. */
-  readonly readAttributes: readonly string[];
-  /** Attributes the client may write (client-attributes.ts: the mapped ones, never an empty list). */
-  readonly writeAttributes: readonly string[];
+  /** From `appClientAttributes` with the claims Cloudflare copies from its ID tokens. */
+  readonly attributes: ClientAttributes;
 }
 
 /**
@@ -21,28 +21,17 @@ export class CloudflareAppClient extends Construct {
 
   constructor(scope: Construct, id: string, props: CloudflareAppClientProps) {
     super(scope, id);
-    const writeAttributes = [...props.writeAttributes].sort();
-    this.client = new CognitoUserPoolClient(this, "client", {
-      name: "cloudflare-access",
-      userPoolId: props.userPoolId,
-      generateSecret: true,
-      allowedOauthFlowsUserPoolClient: true,
-      allowedOauthFlows: ["code"],
-      allowedOauthScopes: ["openid", "email", "profile"],
-      callbackUrls: [`https://${props.teamName}.cloudflareaccess.com/cdn-cgi/access/callback`],
-      supportedIdentityProviders: props.identityProviderNames,
-      // Only the hosted UI signs people in; no direct password grant for this client.
-      explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
-      preventUserExistenceErrors: "ENABLED",
-      enableTokenRevocation: true,
-      authSessionValidity: 3,
-      accessTokenValidity: 60,
-      idTokenValidity: 60,
-      refreshTokenValidity: 12,
-      tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "hours" }],
-      // Cognito requires a writable attribute to be readable too.
-      readAttributes: [...new Set([...props.readAttributes, ...writeAttributes])].sort(),
-      writeAttributes,
-    });
+    this.client = new CognitoUserPoolClient(
+      this,
+      "client",
+      hostedUiClientConfig({
+        name: "cloudflare-access",
+        userPoolId: props.userPoolId,
+        generateSecret: true,
+        callbackUrls: [`https://${props.teamName}.cloudflareaccess.com/cdn-cgi/access/callback`],
+        identityProviderNames: props.identityProviderNames,
+        attributes: props.attributes,
+      }),
+    );
   }
 }

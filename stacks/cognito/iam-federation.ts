@@ -8,6 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
+import { hostedUiClientConfig } from "./hosted-ui-client";
 import type { IamFederationConfig, IamFederationRoleConfig } from "../../config";
 import { SESSION_TAG_KEYS } from "../../lambda-src/pre-token-generation/contract";
 import { idFromName } from "../naming";
@@ -48,28 +49,21 @@ export class IamFederation extends Construct {
   constructor(scope: Construct, id: string, props: IamFederationProps) {
     super(scope, id);
     this.callbackUrl = `http://localhost:${props.config.callbackPort}/callback`;
-    this.client = new CognitoUserPoolClient(this, "client", {
-      name: "iam-federation",
-      userPoolId: props.userPoolId,
-      // A public client: the command line keeps no secret; PKCE protects the code.
-      generateSecret: false,
-      allowedOauthFlowsUserPoolClient: true,
-      allowedOauthFlows: ["code"],
-      allowedOauthScopes: IAM_FEDERATION_SCOPES,
-      callbackUrls: [this.callbackUrl],
-      supportedIdentityProviders: props.identityProviderNames,
-      readAttributes: props.attributes.readAttributes,
-      writeAttributes: props.attributes.writeAttributes,
-      explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
-      preventUserExistenceErrors: "ENABLED",
-      enableTokenRevocation: true,
-      authSessionValidity: 3,
-      accessTokenValidity: 60,
-      idTokenValidity: 60,
-      // The refresh token lets `aws-credentials` skip the browser for this long.
-      refreshTokenValidity: 12,
-      tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "hours" }],
-    });
+    // A public client: the command line keeps no secret; PKCE protects the code. Its refresh token (12 h)
+    // lets `aws-credentials` skip the browser.
+    this.client = new CognitoUserPoolClient(
+      this,
+      "client",
+      hostedUiClientConfig({
+        name: "iam-federation",
+        userPoolId: props.userPoolId,
+        generateSecret: false,
+        scopes: IAM_FEDERATION_SCOPES,
+        callbackUrls: [this.callbackUrl],
+        identityProviderNames: props.identityProviderNames,
+        attributes: props.attributes,
+      }),
+    );
     this.clientId = this.client.id;
 
     // IAM verifies the issuer's TLS certificate itself for well-known CAs: no thumbprint to pin or rotate.

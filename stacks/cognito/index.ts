@@ -177,7 +177,7 @@ export class CognitoStack extends TerraformStack {
       userPoolId: pool.id,
       teamName: props.cloudflareTeamName,
       identityProviderNames: pool.identityProviderNames,
-      ...appClientAttributes(c, props.cloudflareClaims),
+      attributes: appClientAttributes(c, props.cloudflareClaims),
     });
     const secret = new ClientCredentialsSecret(this, "client-credentials", {
       name: `${name}/cloudflare-access-client`,

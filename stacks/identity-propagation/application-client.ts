@@ -4,6 +4,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { hostedUiClientConfig } from "../cognito/hosted-ui-client";
 import type { ClientAttributes } from "../cognito/client-attributes";
 
 export interface PropagationAppClientProps {
@@ -31,24 +32,14 @@ export class PropagationAppClient extends Construct {
     super(scope, id);
     const client = new CognitoUserPoolClient(this, "client", {
       provider: props.provider,
-      name: "identity-propagation",
-      userPoolId: props.userPoolId,
-      generateSecret: true,
-      allowedOauthFlowsUserPoolClient: true,
-      allowedOauthFlows: ["code"],
-      allowedOauthScopes: ["openid", "email", "profile"],
-      callbackUrls: [...props.callbackUrls],
-      supportedIdentityProviders: props.identityProviderNames,
-      readAttributes: props.attributes.readAttributes,
-      writeAttributes: props.attributes.writeAttributes,
-      explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
-      preventUserExistenceErrors: "ENABLED",
-      enableTokenRevocation: true,
-      authSessionValidity: 3,
-      accessTokenValidity: 60,
-      idTokenValidity: 60,
-      refreshTokenValidity: 12,
-      tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "hours" }],
+      ...hostedUiClientConfig({
+        name: "identity-propagation",
+        userPoolId: props.userPoolId,
+        generateSecret: true,
+        callbackUrls: props.callbackUrls,
+        identityProviderNames: props.identityProviderNames,
+        attributes: props.attributes,
+      }),
     });
     const secret = new SecretsmanagerSecret(this, "secret", {
       provider: props.provider,
