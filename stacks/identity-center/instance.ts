@@ -1,4 +1,3 @@
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsoadminInstances } from "@cdktf/provider-aws/lib/data-aws-ssoadmin-instances";
 import { Fn } from "cdktf";
@@ -8,7 +7,11 @@ import { Construct } from "constructs";
 export class IdentityCenterInstance extends Construct {
   public readonly instanceArn: string;
   public readonly identityStoreId: string;
-  /** `arn:<partition>:identitystore::<account>:identitystore/<id>`, for IAM policies. */
+  /**
+   * `arn:<partition>:identitystore::*:identitystore/<id>`, for IAM policies. The store belongs to the account
+   * that owns the instance, the management account, also when a delegated administrator deploys this stack,
+   * and no data source names it; store ids are globally unique, so `*` for the account names this store only.
+   */
   public readonly identityStoreArn: string;
   /** AWS partition of the account (`aws`, `aws-cn`, `aws-us-gov`). */
   public readonly partition: string;
@@ -27,11 +30,10 @@ export class IdentityCenterInstance extends Construct {
         ],
       },
     });
-    const caller = new DataAwsCallerIdentity(this, "caller");
     const partition = new DataAwsPartition(this, "partition");
     this.instanceArn = Fn.element(instances.arns, 0);
     this.identityStoreId = Fn.element(instances.identityStoreIds, 0);
     this.partition = partition.partition;
-    this.identityStoreArn = `arn:${partition.partition}:identitystore::${caller.accountId}:identitystore/${this.identityStoreId}`;
+    this.identityStoreArn = `arn:${partition.partition}:identitystore::*:identitystore/${this.identityStoreId}`;
   }
 }

@@ -60,7 +60,8 @@ export function identityStoreKmsStatements(scope: IdentityStoreScope): PolicySta
       resources: [scope.kmsKeyArn],
       conditions: [
         {
-          test: "StringEquals",
+          // StringLike: the store's ARN names its account as `*` (see IdentityCenterInstance).
+          test: "StringLike",
           variable: "kms:EncryptionContext:aws:identitystore:identitystore-arn",
           values: [scope.identityStoreArn],
         },
