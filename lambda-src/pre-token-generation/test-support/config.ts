@@ -1,22 +1,8 @@
-/** A valid Config for unit tests, with every optional feature off. */
-import type { Config } from "../config";
+/** A valid Config for unit tests, with every optional feature off: the documented defaults, from loadConfig. */
+import { loadConfig, type Config } from "../config";
+
+const DEFAULTS = loadConfig({ IDENTITY_STORE_ID: "d-1234567890", IDENTITY_STORE_REGION: "eu-west-1" });
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return {
-    identityStoreId: "d-1234567890",
-    identityStoreRegion: "eu-west-1",
-    requireVerifiedEmail: true,
-    onSyncFailure: "deny",
-    groupMap: new Map(),
-    adoptExistingUsers: false,
-    trustedEmailProviders: new Set(),
-    groupsAttribute: undefined,
-    iamFederationClientId: undefined,
-    enterpriseAttributes: new Map(),
-    recordLastSignIn: false,
-    identityStoreRoleArn: undefined,
-    metricsNamespace: "IdcOidcBridge",
-    serviceName: "pre-token-generation",
-    ...overrides,
-  };
+  return { ...DEFAULTS, ...overrides };
 }
