@@ -14,8 +14,17 @@ export const ENV_VARS = {
   userPoolId: "USER_POOL_ID",
   /** Optional, one of DEPROVISION_MODES (default `report`). */
   mode: "DEPROVISION_MODE",
-  /** Optional positive integer (default 10): a run that would touch more users stops and alarms instead. */
+  /**
+   * Required unless the mode is `report`: the DynamoDB table of the deletion budget (BUDGET_TABLE below). Every
+   * destructive change first reserves a slot in it with a conditional write; no slot, no change.
+   */
+  budgetTable: "BUDGET_TABLE_NAME",
+  /** @deprecated Replaced by the deletion budget (budgetMaxUsers); removed once the budget lands. */
   maxPerRun: "MAX_DEPROVISION_PER_RUN",
+  /** Optional, 1–1000 (default 10): users changed destructively per rolling window, across all invocations. */
+  budgetMaxUsers: "BUDGET_MAX_USERS",
+  /** Optional, 1–720 (default 24): the rolling window of the budget, in hours. */
+  budgetWindowHours: "BUDGET_WINDOW_HOURS",
   /** Optional positive integer: also deprovision people whose last recorded sign-in is older. */
   inactiveDays: "INACTIVE_DAYS",
   /** Optional JSON object: Cognito group name → Identity Store group id (the managed groups). Default `{}`. */
@@ -30,7 +39,56 @@ export const ENV_VARS = {
 export const DEPROVISION_MODES = ["report", "remove-memberships", "delete-user"] as const;
 export type DeprovisionMode = (typeof DEPROVISION_MODES)[number];
 
+/** @deprecated Replaced by DEFAULT_DEPROVISION_BUDGET; removed once the budget lands. */
 export const DEFAULT_MAX_DEPROVISION_PER_RUN = 10;
+
+/** The deletion budget's defaults (config `cognito.provisioning.deprovisionBudget`). */
+export const DEFAULT_DEPROVISION_BUDGET = { maxUsers: 10, windowHours: 24 } as const;
+export const DEPROVISION_BUDGET_LIMITS = {
+  maxUsers: { min: 1, max: 1000 },
+  windowHours: { min: 1, max: 720 },
+} as const;
+
+/**
+ * The budget table's shape, shared by the Lambda and the construct that creates it: string partition and sort
+ * keys, on-demand billing, encryption, point-in-time recovery, TTL on `ttlAttribute` (epoch seconds) so old
+ * entries expire by themselves.
+ */
+export const BUDGET_TABLE = {
+  partitionKey: "pk",
+  sortKey: "sk",
+  ttlAttribute: "expiresAt",
+} as const;
+
+/** DynamoDB actions the function calls, on the budget table only (not in `report` mode). */
+export const BUDGET_TABLE_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:Query",
+] as const;
+
+/**
+ * CloudTrail events reach the function through an SQS queue (with a dead-letter queue): an event source mapping
+ * with `ReportBatchItemFailures`, so the handler answers an SQS batch with `{ batchItemFailures }` and only the
+ * failed records come back. The schedule still invokes the function directly with RECONCILE_EVENT.
+ */
+export const EVENT_QUEUE = {
+  /** Records per invocation. */
+  batchSize: 10,
+  /** Seconds the mapping gathers a batch before invoking. */
+  maximumBatchingWindowSeconds: 5,
+  /** Deliveries before a message moves to the dead-letter queue (the DLQ alarm watches it). */
+  maxReceiveCount: 5,
+  /** The function's reserved concurrency: a burst queues up instead of running all at once. */
+  reservedConcurrency: 2,
+} as const;
+/** SQS actions the function's role needs for the event source mapping, on the event queue only. */
+export const EVENT_QUEUE_ACTIONS = [
+  "sqs:ReceiveMessage",
+  "sqs:DeleteMessage",
+  "sqs:GetQueueAttributes",
+] as const;
 
 /**
  * Identity Store actions the function calls. Reads in every mode; DeleteGroupMembership only in
@@ -79,7 +137,9 @@ export const METRIC_NAMES = {
   MembershipsRemoved: "MembershipsRemoved",
   /** IdC users deleted (`delete-user`). */
   UsersDeleted: "UsersDeleted",
-  /** Runs stopped by the circuit breaker: more than MAX_DEPROVISION_PER_RUN users to change (the alarm watches it). */
+  /** Users not changed because the deletion budget was spent (the alarm watches it); each is named in an ERROR log. */
+  UsersHeldBack: "UsersHeldBack",
+  /** @deprecated The per-run circuit breaker, replaced by the deletion budget; removed once the budget lands. */
   CircuitBreakerTripped: "CircuitBreakerTripped",
   /** Runs that failed (an API error or the deadline), with whatever they changed before (the alarm watches it). */
   RunFailures: "RunFailures",
