@@ -20,7 +20,10 @@ export class ServiceError extends Error {
     readonly type: string,
     message: string,
     readonly status = 400,
+    /** Members of the error body besides `__type` and the message (`Reason`, `ResourceType`, …). */
     readonly fields: Json = {},
+    /** HTTP headers of the error response (`Retry-After`, …). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -335,7 +338,7 @@ export abstract class AwsJsonTestServer<Operation extends string> {
       remaining: count,
       until: Infinity,
       operation,
-      error: () => new ServiceError(this.throttlingErrorType(), "Rate exceeded", this.throttlingStatus()),
+      error: () => this.throttlingError(),
     });
   }
 
@@ -345,14 +348,24 @@ export abstract class AwsJsonTestServer<Operation extends string> {
       remaining: Infinity,
       until: performance.now() + ms,
       operation,
-      error: () => new ServiceError(this.throttlingErrorType(), "Rate exceeded", this.throttlingStatus()),
+      error: () => this.throttlingError(),
     });
   }
 
-  /** The next `count` calls fail with a server error (InternalServerException, HTTP 500 by default). */
+  /**
+   * The next `count` calls fail with a server error (InternalServerException, HTTP 500 by default), or with
+   * any error: `type`, `status`, `message`, body `fields` (`Reason`, `ResourceType`…) and `headers`.
+   */
   failNext(
     count: number,
-    options: { operation?: Operation; type?: string; status?: number; message?: string } = {},
+    options: {
+      operation?: Operation;
+      type?: string;
+      status?: number;
+      message?: string;
+      fields?: Json;
+      headers?: Record<string, string>;
+    } = {},
   ): void {
     this.injections.push({
       remaining: count,
@@ -361,8 +374,10 @@ export abstract class AwsJsonTestServer<Operation extends string> {
       error: () =>
         new ServiceError(
           options.type ?? "InternalServerException",
-          "Internal server error",
+          options.message ?? "Internal server error",
           options.status ?? 500,
+          options.fields,
+          options.headers,
         ),
     });
   }
@@ -409,6 +424,11 @@ export abstract class AwsJsonTestServer<Operation extends string> {
 
   protected throttlingStatus(): number {
     return 400;
+  }
+
+  /** What a quota rejection looks like (a service adds its own fields and headers). */
+  protected throttlingError(): ServiceError {
+    return new ServiceError(this.throttlingErrorType(), "Rate exceeded", this.throttlingStatus());
   }
 
   /** The operation's business logic: validate `input` and return the output (or throw ServiceError). */
@@ -498,9 +518,7 @@ export abstract class AwsJsonTestServer<Operation extends string> {
       return fail(injection.error());
     }
     const bucket = this.buckets.get(op);
-    if (bucket !== undefined && !bucket.tryTake()) {
-      return fail(new ServiceError(this.throttlingErrorType(), "Rate exceeded", this.throttlingStatus()));
-    }
+    if (bucket !== undefined && !bucket.tryTake()) return fail(this.throttlingError());
     await this.beforeDispatch(op, input);
     await this.hooks.get(op)?.shift()?.(input);
 
@@ -541,7 +559,10 @@ export abstract class AwsJsonTestServer<Operation extends string> {
         [this.options.messageKey]: error.message,
         ...error.fields,
       },
-      { "x-amzn-ErrorType": `${error.type}:http://internal.amazon.com/coral/${namespace}/` },
+      {
+        "x-amzn-ErrorType": `${error.type}:http://internal.amazon.com/coral/${namespace}/`,
+        ...error.headers,
+      },
     );
   }
 }

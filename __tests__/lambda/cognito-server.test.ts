@@ -124,6 +124,8 @@ describe("CognitoTestServer", () => {
     );
     expect(throttled.length).toBeGreaterThanOrEqual(5);
     expect(35 - throttled.length).toBeGreaterThanOrEqual(25);
+    // The service model's status code for TooManyRequestsException.
+    expect(throttled[0]).toMatchObject({ reason: { $metadata: { httpStatusCode: 429 } } });
   });
 });
 
@@ -150,10 +152,10 @@ describe("AdminGetUser", () => {
   it("UserNotFoundException for an unknown user; ResourceNotFoundException for another pool; invalid input", async () => {
     await expect(
       client.send(new AdminGetUserCommand({ UserPoolId: server.userPoolId, Username: "nobody" })),
-    ).rejects.toBeInstanceOf(UserNotFoundException);
+    ).rejects.toMatchObject({ name: "UserNotFoundException", $metadata: { httpStatusCode: 404 } });
     await expect(
       client.send(new AdminGetUserCommand({ UserPoolId: "eu-west-1_Other", Username: "x" })),
-    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    ).rejects.toMatchObject({ name: "ResourceNotFoundException", $metadata: { httpStatusCode: 404 } });
     await expect(
       client.send(new AdminGetUserCommand({ UserPoolId: "not a pool", Username: "x" })),
     ).rejects.toBeInstanceOf(InvalidParameterException);
@@ -190,6 +192,10 @@ describe("ListUsers", () => {
     const bob = server.createUser({ email: "bob@acme.example", attributes: { given_name: "Bob" } });
     server.disable(bob.username);
     expect((await list({ Filter: 'email = "ada@acme.example"' })).Users).toHaveLength(1);
+    // Only username and cognito:user_status are case-sensitive (API_ListUsers, Filter).
+    expect((await list({ Filter: 'email ^= "ADA@Acme"' })).Users).toHaveLength(1);
+    expect((await list({ Filter: `username = "${bob.username.toUpperCase()}"` })).Users).toHaveLength(0);
+    expect((await list({ Filter: `username = "${bob.username}"` })).Users).toHaveLength(1);
     expect((await list({ Filter: 'given_name ^= "B"' })).Users!.map((u) => u.Username)).toEqual([
       bob.username,
     ]);

@@ -17,12 +17,17 @@
  * - AdminGetUser: the user's attributes, status and enabled flag.
  * - ListUsers (API_ListUsers.html): Limit 0-60 (default 60); only pagination tokens this server issued,
  *   for the same request; Filter `AttributeName Filter-Type "AttributeValue"` with `=` or `^=`, only the
- *   searchable standard attributes (custom attributes are not searchable), at most 256 characters;
+ *   searchable standard attributes (custom attributes are not searchable), at most 256 characters; values
+ *   match case-sensitively only for `username` and `cognito:user_status` (the reference marks those two
+ *   "case-sensitive"; `email` and the others match in any case);
  *   AttributesToGet naming an attribute that is not searchable (custom ones included) fails unless every
  *   user in the results has it.
  *
+ * Errors carry the service model's HTTP status codes: InvalidParameterException 400, UserNotFoundException and
+ * ResourceNotFoundException 404, TooManyRequestsException 429.
+ *
  * Quota ("Quotas in Amazon Cognito"): AdminUpdateUserAttributes is in the UserUpdate category, 25
- * requests/s by default; beyond it TooManyRequestsException (HTTP 400). Protocol, signature checks, call
+ * requests/s by default; beyond it TooManyRequestsException (HTTP 429). Protocol, signature checks, call
  * log and knobs (throttleNext, failNext, hang, delay, before) come from the shared AWS JSON test server.
  */
 import { randomUUID } from "node:crypto";
@@ -268,7 +273,7 @@ export class CognitoTestServer extends AwsJsonTestServer<CognitoOperation> {
   private pool(userPoolId: string): Pool {
     const pool = this.pools.get(userPoolId);
     if (pool === undefined) {
-      throw new ServiceError("ResourceNotFoundException", `User pool ${userPoolId} does not exist.`);
+      throw new ServiceError("ResourceNotFoundException", `User pool ${userPoolId} does not exist.`, 404);
     }
     return pool;
   }
@@ -288,7 +293,7 @@ export class CognitoTestServer extends AwsJsonTestServer<CognitoOperation> {
 
   private user(pool: Pool, username: string): PoolUser {
     const user = this.find(pool, username);
-    if (user === undefined) throw new ServiceError("UserNotFoundException", "User does not exist.");
+    if (user === undefined) throw new ServiceError("UserNotFoundException", "User does not exist.", 404);
     return user;
   }
 
@@ -366,7 +371,9 @@ export class CognitoTestServer extends AwsJsonTestServer<CognitoOperation> {
                 : u.attributes.get(attribute!);
         if (actual === undefined) return false;
         const [a, v] =
-          attribute === "cognito:user_status" ? [actual.toLowerCase(), value.toLowerCase()] : [actual, value];
+          attribute === "username" || attribute === "cognito:user_status"
+            ? [actual, value]
+            : [actual.toLowerCase(), value.toLowerCase()];
         return type === "=" ? a === v : a.startsWith(v);
       });
     }
@@ -408,6 +415,10 @@ export class CognitoTestServer extends AwsJsonTestServer<CognitoOperation> {
 
   protected override throttlingErrorType(): string {
     return "TooManyRequestsException";
+  }
+
+  protected override throttlingStatus(): number {
+    return 429;
   }
 }
 

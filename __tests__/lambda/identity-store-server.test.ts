@@ -5,6 +5,7 @@
  * quoted from it (and from the service model, identitystore 2020-06-15).
  */
 import {
+  AccessDeniedException,
   ConflictException,
   CreateGroupMembershipCommand,
   type CreateUserCommandInput,
@@ -34,6 +35,8 @@ import {
 
 let server: IdentityStoreTestServer;
 let client: IdentitystoreClient;
+/** A well-formed user id nobody has. */
+const USER_ID = "9067d8b2-1071-70e3-4e1c-0a8e9e0f1a2b";
 
 async function start(options: IdentityStoreServerOptions = {}): Promise<void> {
   server = await IdentityStoreTestServer.start(options);
@@ -107,7 +110,7 @@ describe("protocol", () => {
     expect(conflict).toBeInstanceOf(ConflictException);
     expect(conflict).toMatchObject({
       Reason: "UNIQUENESS_CONSTRAINT_VIOLATION",
-      $metadata: { httpStatusCode: 400 },
+      $metadata: { httpStatusCode: 409 },
     });
     server.throttleNext(1);
     await expect(client.send(getUserId("ada@example.com"))).rejects.toBeInstanceOf(ThrottlingException);
@@ -145,7 +148,7 @@ describe("protocol", () => {
         );
       },
     );
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(404);
     expect(response.headers["content-type"]).toBe("application/x-amz-json-1.1");
     expect(response.headers["x-amzn-errortype"]).toMatch(/^ResourceNotFoundException:/);
     expect(response.headers["x-amzn-requestid"]).toEqual(expect.any(String));
@@ -179,6 +182,63 @@ describe("protocol", () => {
       name: "UnrecognizedClientException",
     });
     expect(server.calls.at(-1)?.accessKeyId).toBe("AKIAIOSFODNN7EXAMPLE");
+  });
+
+  it("answers with the service model's status codes and members (SDK exception classes, botocore reference)", async () => {
+    const missing = await failure(
+      client.send(new DescribeUserCommand({ IdentityStoreId: server.identityStoreId, UserId: USER_ID })),
+    );
+    expect(missing).toBeInstanceOf(ResourceNotFoundException);
+    expect(missing).toMatchObject({
+      ResourceType: "USER",
+      ResourceId: USER_ID,
+      $metadata: { httpStatusCode: 404 },
+    });
+    expect((missing as { Reason?: unknown }).Reason).toBeUndefined();
+
+    server.throttleNext(1);
+    const throttled = await failure(client.send(getUserId("ada@example.com")));
+    expect(throttled).toBeInstanceOf(ThrottlingException);
+    // RetryAfterSeconds is bound to the Retry-After header (httpHeader trait), as AWS sends it.
+    expect(throttled).toMatchObject({ RetryAfterSeconds: 0, $metadata: { httpStatusCode: 429 } });
+    expect(
+      (throttled as { $response?: { headers: Record<string, string> } }).$response?.headers["retry-after"],
+    ).toBe("0");
+
+    server.conflictNext(1, { operation: "DeleteUser" });
+    const concurrent = await failure(
+      client.send(new DeleteUserCommand({ IdentityStoreId: server.identityStoreId, UserId: USER_ID })),
+    );
+    expect(concurrent).toBeInstanceOf(ConflictException);
+    expect(concurrent).toMatchObject({
+      Reason: "CONCURRENT_MODIFICATION",
+      $metadata: { httpStatusCode: 409 },
+    });
+
+    server.denyNext(1);
+    const denied = await failure(client.send(getUserId("ada@example.com")));
+    expect(denied).toBeInstanceOf(AccessDeniedException);
+    expect(denied).toMatchObject({ $metadata: { httpStatusCode: 403 } });
+    expect((denied as { Reason?: unknown }).Reason).toBeUndefined();
+  });
+
+  it.each([
+    ["KMS_ACCESS_DENIED", AccessDeniedException, 403],
+    ["KMS_KEY_NOT_FOUND", ResourceNotFoundException, 404],
+    ["KMS_DISABLED", ValidationException, 400],
+    ["KMS_INVALID_ARN", ValidationException, 400],
+    ["KMS_INVALID_KEY_USAGE", ValidationException, 400],
+    ["KMS_INVALID_STATE", ValidationException, 400],
+    ["KMS_THROTTLING", ThrottlingException, 429],
+  ] as const)("injects the KMS failure %s as %p (HTTP %i) with that Reason", async (reason, type, status) => {
+    server.kmsFailNext(1, reason, { operation: "DescribeUser" });
+    const error = await failure(
+      client.send(new DescribeUserCommand({ IdentityStoreId: server.identityStoreId, UserId: USER_ID })),
+    );
+    expect(error).toBeInstanceOf(type);
+    expect(error).toMatchObject({ Reason: reason, $metadata: { httpStatusCode: status } });
+    // A key that cannot be found is not a missing user: no ResourceType.
+    expect((error as { ResourceType?: unknown }).ResourceType).toBeUndefined();
   });
 
   it("answers ResourceNotFoundException (IDENTITY_STORE) for another identity store", async () => {
@@ -559,7 +619,7 @@ describe("group memberships", () => {
 });
 
 describe("quota", () => {
-  it("allows 20 requests/s per operation (token bucket) and throttles the rest with HTTP 400", async () => {
+  it("allows 20 requests/s per operation (token bucket) and throttles the rest with HTTP 429", async () => {
     const results = await Promise.allSettled(
       Array.from({ length: 30 }, () => client.send(getUserId("nobody@example.com"))),
     );
@@ -570,7 +630,9 @@ describe("quota", () => {
     const span = server.calls.at(-1)!.at - server.calls[0].at;
     expect(30 - throttled.length).toBeGreaterThanOrEqual(20);
     expect(30 - throttled.length).toBeLessThanOrEqual(20 + Math.ceil((span * 20) / 1000));
-    expect(throttled[0]).toMatchObject({ reason: { $metadata: { httpStatusCode: 400 } } });
+    expect(throttled[0]).toMatchObject({
+      reason: { RetryAfterSeconds: 0, $metadata: { httpStatusCode: 429 } },
+    });
     // Another operation has a bucket of its own.
     await expect(client.send(createUser("ada@example.com"))).resolves.toMatchObject({
       UserId: expect.any(String),

@@ -19,9 +19,16 @@
  *   replacement of multi-valued attributes (`emails`, not `emails[0].value`).
  * - Extensions: only `aws:identitystore:enterprise` (the SCIM enterprise user fields employeeNumber,
  *   costCenter, organization, division, department, manager).
- * - Errors: ResourceNotFoundException with ResourceType USER / GROUP / GROUP_MEMBERSHIP / IDENTITY_STORE
- *   and ResourceId; ConflictException with Reason UNIQUENESS_CONSTRAINT_VIOLATION; ThrottlingException
- *   (HTTP 400); ValidationException.
+ * - Errors, with the HTTP status codes and members of the service model (and of the SDK's exception classes,
+ *   `@aws-sdk/client-identitystore` models/errors.d.ts; botocore reference
+ *   https://docs.aws.amazon.com/botocore/latest/reference/services/identitystore/client/exceptions/ResourceNotFoundException.html):
+ *   ResourceNotFoundException (404) with ResourceType USER / GROUP / GROUP_MEMBERSHIP / IDENTITY_STORE and
+ *   ResourceId; ConflictException (409) with Reason UNIQUENESS_CONSTRAINT_VIOLATION or CONCURRENT_MODIFICATION;
+ *   ThrottlingException (429) with RetryAfterSeconds, sent as the `Retry-After` header; AccessDeniedException
+ *   (403); ValidationException (400). The customer managed KMS key's failures (`kmsFailNext`): Reason
+ *   KMS_ACCESS_DENIED on AccessDeniedException, KMS_KEY_NOT_FOUND on ResourceNotFoundException (no
+ *   ResourceType: it is not the user, group or membership that is missing), KMS_DISABLED / KMS_INVALID_ARN /
+ *   KMS_INVALID_KEY_USAGE / KMS_INVALID_STATE on ValidationException, KMS_THROTTLING on ThrottlingException.
  *
  * Behaviour the reference does not state, modelled as AWS's directory behaves and flagged as such:
  * - UserName is unique case-insensitively, and GetUserId by `userName` matches case-insensitively.
@@ -110,7 +117,26 @@ export interface IdentityStoreServerOptions {
   /** Per-operation quota; `false` turns throttling off. Default 20 requests/s (burst 20). */
   readonly rateLimit?: RateLimit | false;
   readonly rateLimits?: Partial<Record<Operation, RateLimit | false>>;
+  /**
+   * RetryAfterSeconds (and `Retry-After` header) of a ThrottlingException. Default 0 (retry at once): tests
+   * stay fast, and a client that honours the header still sees it.
+   */
+  readonly retryAfterSeconds?: number;
 }
+
+/** Reasons the API gives when it cannot use the identity store's customer managed KMS key. */
+export const KMS_FAILURES = {
+  KMS_ACCESS_DENIED: { type: "AccessDeniedException", status: 403 },
+  KMS_KEY_NOT_FOUND: { type: "ResourceNotFoundException", status: 404 },
+  KMS_DISABLED: { type: "ValidationException", status: 400 },
+  KMS_INVALID_ARN: { type: "ValidationException", status: 400 },
+  KMS_INVALID_KEY_USAGE: { type: "ValidationException", status: 400 },
+  KMS_INVALID_STATE: { type: "ValidationException", status: 400 },
+  KMS_THROTTLING: { type: "ThrottlingException", status: 429 },
+} as const;
+export type KmsFailure = keyof typeof KMS_FAILURES;
+
+export type ConflictReason = "UNIQUENESS_CONSTRAINT_VIOLATION" | "CONCURRENT_MODIFICATION";
 
 // ---- shapes (service-2.json) ---------------------------------------------------------------------
 
@@ -288,14 +314,14 @@ const REQUESTS: Record<Operation, Shape> = {
 const RESERVED_USER_NAMES = ["administrator", "awsadministrators"];
 
 function notFound(resourceType: string, resourceId?: unknown): ServiceError {
-  return new ServiceError("ResourceNotFoundException", `${resourceType} not found.`, 400, {
+  return new ServiceError("ResourceNotFoundException", `${resourceType} not found.`, 404, {
     ResourceType: resourceType,
     ...(typeof resourceId === "string" ? { ResourceId: resourceId } : {}),
   });
 }
 
-function conflict(message: string): ServiceError {
-  return new ServiceError("ConflictException", message, 400, { Reason: "UNIQUENESS_CONSTRAINT_VIOLATION" });
+function conflict(message: string, reason: ConflictReason = "UNIQUENESS_CONSTRAINT_VIOLATION"): ServiceError {
+  return new ServiceError("ConflictException", message, 409, { Reason: reason });
 }
 
 function validation(message: string): ServiceError {
@@ -342,6 +368,7 @@ export class IdentityStoreTestServer extends AwsJsonTestServer<Operation> {
   readonly identityStoreId: string;
   readonly uniqueEmails: boolean;
   readonly consistencyDelayMs: number;
+  readonly retryAfterSeconds: number;
   /** When each user becomes visible to GetUserId (performance.now() time). */
   private readonly visibleAt = new Map<string, number>();
   private readonly timestamps = new Map<string, { createdAt: number; updatedAt: number }>();
@@ -361,6 +388,7 @@ export class IdentityStoreTestServer extends AwsJsonTestServer<Operation> {
     this.identityStoreId = options.identityStoreId ?? "d-1234567890";
     this.uniqueEmails = options.uniqueEmails ?? false;
     this.consistencyDelayMs = options.consistencyDelayMs ?? 0;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 0;
   }
 
   static async start(options: IdentityStoreServerOptions = {}): Promise<IdentityStoreTestServer> {
@@ -370,6 +398,50 @@ export class IdentityStoreTestServer extends AwsJsonTestServer<Operation> {
   }
 
   // ---- knobs -------------------------------------------------------------------------------------
+
+  /**
+   * The next `count` calls (of `operation`, or of any) answer 409 ConflictException with this Reason
+   * (default CONCURRENT_MODIFICATION: another request changed the resource at the same time).
+   */
+  conflictNext(count: number, options: { operation?: Operation; reason?: ConflictReason } = {}): void {
+    const reason = options.reason ?? "CONCURRENT_MODIFICATION";
+    this.failNext(count, {
+      operation: options.operation,
+      type: "ConflictException",
+      status: 409,
+      message:
+        reason === "CONCURRENT_MODIFICATION"
+          ? "The request could not be completed because of a concurrent modification"
+          : "Duplicate",
+      fields: { Reason: reason },
+    });
+  }
+
+  /** The next `count` calls (of `operation`, or of any) fail because the store's KMS key is unusable. */
+  kmsFailNext(count: number, reason: KmsFailure, options: { operation?: Operation } = {}): void {
+    const { type, status } = KMS_FAILURES[reason];
+    this.failNext(count, {
+      operation: options.operation,
+      type,
+      status,
+      message: `The identity store could not use its customer managed KMS key (${reason})`,
+      fields: {
+        Reason: reason,
+        ...(type === "ThrottlingException" ? { RetryAfterSeconds: this.retryAfterSeconds } : {}),
+      },
+      headers: type === "ThrottlingException" ? { "Retry-After": String(this.retryAfterSeconds) } : {},
+    });
+  }
+
+  /** The next `count` calls (of `operation`, or of any) answer 403 AccessDeniedException (no Reason: IAM). */
+  denyNext(count: number, options: { operation?: Operation } = {}): void {
+    this.failNext(count, {
+      operation: options.operation,
+      type: "AccessDeniedException",
+      status: 403,
+      message: "User is not authorized to perform this action",
+    });
+  }
 
   /** Hold GetUserId calls until `count` of them are waiting, then answer them all. */
   holdGetUserIdUntil(count: number): void {
@@ -435,6 +507,20 @@ export class IdentityStoreTestServer extends AwsJsonTestServer<Operation> {
       .filter((membership) => membership.UserId === userId)
       .map((membership) => membership.GroupId)
       .sort();
+  }
+
+  protected override throttlingStatus(): number {
+    return 429;
+  }
+
+  protected override throttlingError(): ServiceError {
+    return new ServiceError(
+      "ThrottlingException",
+      "Rate exceeded",
+      429,
+      { RetryAfterSeconds: this.retryAfterSeconds },
+      { "Retry-After": String(this.retryAfterSeconds) },
+    );
   }
 
   protected override beforeClose(): void {
