@@ -60,6 +60,11 @@ export const IDC_USER_ID_ATTRIBUTE = "custom:idc_user_id";
 export const LAST_SIGN_IN_ATTRIBUTE = "custom:idc_last_sign_in";
 /** Ownership mark: the IdC `UserType` of every user the bridge created or adopted. Nothing else is ever changed. */
 export const BRIDGE_USER_TYPE = "idc-oidc-bridge";
+/**
+ * Mark of a user the bridge adopted (found by email, created by someone else): the deprovisioner may remove
+ * its managed memberships, but never deletes it.
+ */
+export const BRIDGE_ADOPTED_USER_TYPE = "idc-oidc-bridge-adopted";
 
 /**
  * Identity Store API actions the function calls (for its least-privilege role).

@@ -29,15 +29,43 @@ export function errorName(error: unknown): string | undefined {
   return typeof error === "object" && error !== null && "name" in error ? String(error.name) : undefined;
 }
 
-/** ResourceNotFoundException about the given resource type (or without one). */
-export function isNotFound(error: unknown, resourceType: string): boolean {
-  if (errorName(error) !== "ResourceNotFoundException") return false;
-  const type = (error as { ResourceType?: unknown }).ResourceType;
-  return type === undefined || type === resourceType;
+function member(error: unknown, name: "ResourceType" | "Reason"): unknown {
+  return typeof error === "object" && error !== null ? (error as Record<string, unknown>)[name] : undefined;
 }
 
+/**
+ * "Not found" means gone only for the kind of thing looked up: a ResourceNotFoundException whose
+ * ResourceType names it (USER for a user, GROUP_MEMBERSHIP for a membership…) and that carries no KMS
+ * Reason (KMS_KEY_NOT_FOUND is the store's key missing, not the resource). A missing IDENTITY_STORE, or an
+ * answer without ResourceType, is an error, never "gone".
+ */
+export function isNotFound(error: unknown, resourceType: string): boolean {
+  return (
+    errorName(error) === "ResourceNotFoundException" &&
+    member(error, "ResourceType") === resourceType &&
+    member(error, "Reason") === undefined
+  );
+}
+
+/** A ConflictException that is a uniqueness conflict (not a concurrent modification, which is retried). */
 export function isConflict(error: unknown): boolean {
-  return errorName(error) === "ConflictException";
+  return errorName(error) === "ConflictException" && !isConcurrentModification(error);
+}
+
+/** ConflictException with Reason CONCURRENT_MODIFICATION: another request changed the resource; retry. */
+export function isConcurrentModification(error: unknown): boolean {
+  return errorName(error) === "ConflictException" && member(error, "Reason") === "CONCURRENT_MODIFICATION";
+}
+
+/**
+ * The KMS Reason of an error the Identity Store answers when it cannot use its customer managed KMS key
+ * (KMS_ACCESS_DENIED, KMS_KEY_NOT_FOUND, KMS_DISABLED, KMS_INVALID_ARN, KMS_INVALID_KEY_USAGE,
+ * KMS_INVALID_STATE, KMS_THROTTLING; see the SDK's AccessDeniedExceptionReason, ResourceNotFoundExceptionReason,
+ * ValidationExceptionReason and ThrottlingExceptionReason), or undefined.
+ */
+export function kmsReason(error: unknown): string | undefined {
+  const reason = member(error, "Reason");
+  return typeof reason === "string" && reason.startsWith("KMS_") ? reason : undefined;
 }
 
 export interface IdentityStoreCallsOptions {

@@ -70,4 +70,19 @@ describe("BoundedRetryStrategy", () => {
     );
     expect(late.getRetryDelay()).toBe(DEFAULT_RETRY_OPTIONS.maxDelayMs);
   });
+
+  it("retries Identity Store's CONCURRENT_MODIFICATION conflict, never a uniqueness conflict", async () => {
+    const strategy = always(0.5);
+    const conflict = (Reason: string): RetryErrorInfo => ({
+      errorType: "CLIENT_ERROR",
+      error: Object.assign(new Error("conflict"), { name: "ConflictException", Reason, $metadata: {} }),
+    });
+    const token = await strategy.acquireInitialRetryToken("scope");
+    await expect(
+      strategy.refreshRetryTokenForRetry(token, conflict("CONCURRENT_MODIFICATION")),
+    ).resolves.toMatchObject({});
+    await expect(
+      strategy.refreshRetryTokenForRetry(token, conflict("UNIQUENESS_CONSTRAINT_VIOLATION")),
+    ).rejects.toThrow("No retry token");
+  });
 });
