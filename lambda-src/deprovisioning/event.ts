@@ -1,6 +1,7 @@
 /**
- * The two kinds of invocation: the schedule's `{"action":"reconcile"}`, and an EventBridge event for a
- * CloudTrail-recorded Cognito API call (`detail-type: AWS API Call via CloudTrail`, `source: aws.cognito-idp`).
+ * The inputs: the schedule's `{"action":"reconcile"}` (invoked directly), and an SQS batch whose records each
+ * carry an EventBridge event for a CloudTrail-recorded Cognito API call (`detail-type: AWS API Call via
+ * CloudTrail`, `source: aws.cognito-idp`), one invocation per record.
  */
 import { RECONCILE_EVENT, TRIGGER_EVENT_NAMES } from "./contract";
 
@@ -15,7 +16,37 @@ export type Invocation =
       /** The Username of the request: a user name (sub) or an alias such as the email. */
       readonly username: string;
     }
+  /** About one person the event does not name usably: changes nobody (never a fallback to everyone). */
+  | { readonly kind: "untraceable"; readonly eventName: string; readonly why: string }
   | { readonly kind: "ignore"; readonly why: string };
+
+/** An SQS record as the event source mapping delivers it (the fields the handler reads). */
+export interface SqsRecord {
+  readonly messageId: string;
+  readonly body: string;
+  readonly eventSource: "aws:sqs";
+}
+
+/** Whether the input is an SQS batch (`Records` of `eventSource: aws:sqs`), not a direct invocation. */
+export function isSqsBatch(input: unknown): input is { Records: SqsRecord[] } {
+  return (
+    isObject(input) &&
+    Array.isArray(input.Records) &&
+    input.Records.length > 0 &&
+    input.Records.every((r) => isObject(r) && r.eventSource === "aws:sqs" && typeof r.body === "string")
+  );
+}
+
+/** The invocation an SQS record's body asks for (a body that is not JSON is ignored, like any foreign input). */
+export function parseRecord(record: SqsRecord, userPoolId: string): Invocation {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    return { kind: "ignore", why: "the SQS message body is not JSON" };
+  }
+  return parseInvocation(body, userPoolId);
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -51,8 +82,12 @@ export function parseInvocation(input: unknown, userPoolId: string): Invocation 
   }
   const username = parameters.username;
   if (typeof username !== "string" || username === "" || username === HIDDEN_FIELD || username.length > 128) {
-    // No usable name: check everyone rather than no one.
-    return { kind: "reconcile", why: `${String(eventName)} event without a usable username` };
+    // No usable name: the schedule's reconciliation will find the leaver; an event never scans the pool.
+    return {
+      kind: "untraceable",
+      eventName: String(eventName),
+      why: `${String(eventName)} event without a usable username`,
+    };
   }
   return { kind: "person", eventName: eventName as (typeof TRIGGER_EVENT_NAMES)[number], username };
 }

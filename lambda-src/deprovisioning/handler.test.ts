@@ -1,7 +1,7 @@
 /**
  * The deprovisioning handler against a strict local Identity Store and a strict local Cognito user pool
- * (real SDK clients over HTTP): who is a leaver, what each mode changes, the circuit breaker, the event
- * path, pagination, throttling and reruns.
+ * (real SDK clients over HTTP) and dynalite for the deletion budget: who is a leaver, what each mode
+ * changes, the event path, pagination, throttling and reruns.
  */
 import { CognitoTestServer } from "../../__tests__/lambda/cognito-server";
 import { IdentityStoreTestServer } from "../../__tests__/lambda/identity-store-server";
@@ -10,27 +10,38 @@ import {
   IDC_USER_ID_ATTRIBUTE,
   LAST_SIGN_IN_ATTRIBUTE,
 } from "../pre-token-generation/contract";
-import type { LogAttributes } from "../shared/telemetry";
-import { CognitoDirectory, createCognitoClient } from "./cognito";
-import { loadConfig } from "./config";
-import { ENV_VARS, METRIC_NAMES, RECONCILE_EVENT, type DeprovisionMode, type MetricName } from "./contract";
-import { createHandler } from "./handler";
 import type { PacingOptions } from "../shared/pacing";
-import { BACKGROUND_PACING, createIdentityStoreClient, DeprovisioningIdentityStore } from "./identity-store";
-
-const TODAY = "2030-06-30";
-const credentials = async () => ({ accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "secret" });
+import { METRIC_NAMES, RECONCILE_EVENT, type DeprovisionMode } from "./contract";
+import { BACKGROUND_PACING } from "./identity-store";
+import {
+  cloudTrailEvent as trailEvent,
+  createBudgetTable,
+  type Dynalite,
+  setupHandler,
+  startDynalite,
+} from "./test-support/harness";
 
 let store: IdentityStoreTestServer;
 let pool: CognitoTestServer;
+let dynamo: Dynalite;
+let tableName: string;
 let admins: string;
 let developers: string;
 let unmanaged: string;
 const savedEnv = { ...process.env };
 
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+
+afterAll(async () => {
+  await dynamo.close();
+});
+
 beforeEach(async () => {
   store = await IdentityStoreTestServer.start();
   pool = await CognitoTestServer.start({ userPoolId: "eu-west-1_TestPool1" });
+  tableName = await createBudgetTable(dynamo);
   admins = store.addGroup();
   developers = store.addGroup();
   unmanaged = store.addGroup();
@@ -47,50 +58,23 @@ afterEach(async () => {
   await pool.close();
 });
 
-interface Recorded {
-  readonly logs: Array<{ level: string; message: string; attributes?: LogAttributes }>;
-  readonly metrics: Map<MetricName, number>;
-}
-
 function setup(
   settings: {
     mode?: DeprovisionMode;
-    maxPerRun?: number;
+    budgetMaxUsers?: number;
     inactiveDays?: number;
     pacing?: PacingOptions | false;
   } = {},
 ) {
-  const config = loadConfig({
-    [ENV_VARS.identityStoreId]: store.identityStoreId,
-    [ENV_VARS.identityStoreRegion]: store.region,
-    [ENV_VARS.userPoolId]: pool.userPoolId,
-    [ENV_VARS.mode]: settings.mode ?? "report",
-    [ENV_VARS.maxPerRun]: settings.maxPerRun === undefined ? undefined : String(settings.maxPerRun),
-    [ENV_VARS.inactiveDays]: settings.inactiveDays === undefined ? undefined : String(settings.inactiveDays),
-    [ENV_VARS.groupMap]: JSON.stringify({ "cognito-admins": admins, "cognito-devs": developers }),
+  const { run, recorded } = setupHandler({
+    store,
+    pool,
+    dynamo,
+    tableName,
+    ...settings,
+    groupMap: { "cognito-admins": admins, "cognito-devs": developers },
   });
-  const recorded: Recorded = { logs: [], metrics: new Map() };
-  const log =
-    (level: string) =>
-    (message: string, attributes?: LogAttributes): void => {
-      recorded.logs.push({ level, message, attributes });
-    };
-  const pacing = settings.pacing ?? false;
-  const handler = createHandler({
-    config,
-    identityStore: new DeprovisioningIdentityStore(
-      createIdentityStoreClient(store.region, { credentials, pacing }),
-      store.identityStoreId,
-    ),
-    cognito: new CognitoDirectory(createCognitoClient(pool.region, pacing), pool.userPoolId),
-    log: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
-    metrics: {
-      add: (name, value) => recorded.metrics.set(name, (recorded.metrics.get(name) ?? 0) + value),
-      publish: () => undefined,
-    },
-    today: () => TODAY,
-  });
-  return { handler, recorded };
+  return { handler: run, recorded };
 }
 
 /** A person the JIT Lambda provisioned: an owned IdC user, linked from their Cognito user, in groups. */
@@ -119,27 +103,8 @@ function handMadeUser(email: string) {
   return userId;
 }
 
-function cloudTrailEvent(eventName: string, username: string, extra: Record<string, unknown> = {}) {
-  return {
-    version: "0",
-    id: "6f87d04b-9f74-4f04-a780-7acf4b0a9b38",
-    "detail-type": "AWS API Call via CloudTrail",
-    source: "aws.cognito-idp",
-    account: "111111111111",
-    time: "2030-06-30T10:00:00Z",
-    region: pool.region,
-    resources: [],
-    detail: {
-      eventVersion: "1.08",
-      eventSource: "cognito-idp.amazonaws.com",
-      eventName,
-      awsRegion: pool.region,
-      requestParameters: { userPoolId: pool.userPoolId, username },
-      responseElements: null,
-      ...extra,
-    },
-  };
-}
+const cloudTrailEvent = (eventName: string, username: string, extra: Record<string, unknown> = {}) =>
+  trailEvent(pool, eventName, username, extra);
 
 describe("who is a leaver", () => {
   it("reports a disabled person and a deleted person in report mode, changing nothing", async () => {
@@ -154,8 +119,8 @@ describe("who is a leaver", () => {
 
     expect(summary.leavers).toEqual(
       expect.arrayContaining([
-        { userId: ada.userId, userName: "ada@acme.example", reason: "cognito-user-disabled" },
-        { userId: bob.userId, userName: "bob@acme.example", reason: "cognito-user-missing" },
+        { userId: ada.userId, userName: "ada@acme.example", reason: "cognito-user-disabled", adopted: false },
+        { userId: bob.userId, userName: "bob@acme.example", reason: "cognito-user-missing", adopted: false },
       ]),
     );
     expect(summary.leavers).toHaveLength(2);
@@ -212,7 +177,13 @@ describe("who is a leaver", () => {
     const { handler } = setup({ inactiveDays: 90 });
     const summary = await handler(RECONCILE_EVENT);
     expect(summary.leavers).toEqual([
-      { userId: old.userId, userName: "old@acme.example", reason: "inactive", lastSignIn: "2030-03-01" },
+      {
+        userId: old.userId,
+        userName: "old@acme.example",
+        reason: "inactive",
+        adopted: false,
+        lastSignIn: "2030-03-01",
+      },
     ]);
     expect(store.users.size).toBe(5);
     void [edge, recent, never, garbled];
@@ -237,7 +208,7 @@ describe("modes", () => {
 
     const deletes = store.callsOf("DeleteGroupMembership").length;
     const second = await handler(RECONCILE_EVENT);
-    expect(second).toMatchObject({ planned: 0, membershipsRemoved: 0, circuitBreakerTripped: false });
+    expect(second).toMatchObject({ planned: 0, membershipsRemoved: 0, heldBack: [] });
     expect(second.leavers.map((l) => l.userId)).toEqual([ada.userId]);
     expect(store.callsOf("DeleteGroupMembership")).toHaveLength(deletes);
   });
@@ -273,46 +244,6 @@ describe("modes", () => {
   });
 });
 
-describe("circuit breaker", () => {
-  it.each(["remove-memberships", "delete-user"] as const)(
-    "%s: a run that would change more users than maxDeprovisionPerRun changes none and says so",
-    async (mode) => {
-      const people = ["a", "b", "c"].map((n) => person(`${n}@acme.example`));
-      for (const p of people) pool.disable(p.username);
-      const { handler, recorded } = setup({ mode, maxPerRun: 2 });
-
-      const summary = await handler(RECONCILE_EVENT);
-      expect(summary).toMatchObject({
-        planned: 3,
-        circuitBreakerTripped: true,
-        membershipsRemoved: 0,
-        usersDeleted: 0,
-      });
-      expect(recorded.metrics.get(METRIC_NAMES.CircuitBreakerTripped)).toBe(1);
-      expect(store.callsOf("DeleteUser")).toHaveLength(0);
-      expect(store.callsOf("DeleteGroupMembership")).toHaveLength(0);
-      for (const p of people) expect(store.groupsOf(p.userId)).toEqual([admins, unmanaged].sort());
-      const error = recorded.logs.find((l) => l.level === "error");
-      expect(error?.message).toMatch(/Circuit breaker/);
-      expect(error?.attributes).toMatchObject({ wouldChange: 3, maxPerRun: 2 });
-
-      // At the limit it acts.
-      pool.createUser({ email: "c@acme.example" });
-      const next = await setup({ mode, maxPerRun: 2 }).handler(RECONCILE_EVENT);
-      expect(next).toMatchObject({ planned: 2, circuitBreakerTripped: false });
-    },
-  );
-
-  it("report mode never trips it, but warns that another mode would", async () => {
-    for (const n of ["a", "b", "c"]) pool.disable(person(`${n}@acme.example`).username);
-    const { handler, recorded } = setup({ maxPerRun: 2 });
-    expect(await handler(RECONCILE_EVENT)).toMatchObject({ circuitBreakerTripped: false });
-    expect(recorded.metrics.get(METRIC_NAMES.LeaversReported)).toBe(3);
-    expect(recorded.metrics.has(METRIC_NAMES.CircuitBreakerTripped)).toBe(false);
-    expect(recorded.logs.some((l) => l.level === "warn" && /circuit breaker/.test(l.message))).toBe(true);
-  });
-});
-
 describe("the CloudTrail event path", () => {
   it("AdminDisableUser by email: checks that one person (no ListUsers of the Identity Store) and acts", async () => {
     const ada = person("ada@acme.example");
@@ -345,22 +276,41 @@ describe("the CloudTrail event path", () => {
     expect(store.users.has(ada.userId)).toBe(true);
   });
 
-  it("AdminDeleteUser by sub (the link is gone with the user) falls back to reconciling everyone", async () => {
+  it("AdminDeleteUser by sub (the link is gone with the user) changes nobody and says so", async () => {
+    const bob = person("bob@acme.example");
+    pool.delete(bob.username);
+    const { handler, recorded } = setup({ mode: "delete-user" });
+    const summary = await handler(cloudTrailEvent("AdminDeleteUser", bob.username));
+    expect(summary).toMatchObject({ invocation: "untraceable", leavers: [], usersDeleted: 0 });
+    expect(store.users.has(bob.userId)).toBe(true);
+    expect(store.callsOf("ListUsers")).toHaveLength(0);
+    expect(pool.callsOf("ListUsers")).toHaveLength(0);
+    expect(recorded.logs).toContainEqual(
+      expect.objectContaining({ level: "warn", message: expect.stringMatching(/cannot trace/) }),
+    );
+  });
+
+  it("AdminDeleteUser by email alias: the person is traced by their email, without scanning", async () => {
     const bob = person("bob@acme.example");
     pool.delete(bob.username);
     const { handler } = setup({ mode: "delete-user" });
-    const summary = await handler(cloudTrailEvent("AdminDeleteUser", bob.username));
-    expect(summary).toMatchObject({ invocation: "reconcile", usersDeleted: 1 });
+    expect(await handler(cloudTrailEvent("AdminDeleteUser", "Bob@acme.example"))).toMatchObject({
+      invocation: "person",
+      usersDeleted: 1,
+    });
     expect(store.users.has(bob.userId)).toBe(false);
+    expect(store.callsOf("ListUsers")).toHaveLength(0);
   });
 
-  it("a username CloudTrail hid reconciles everyone", async () => {
+  it("a username CloudTrail hid changes nobody (no fallback to reconciling everyone)", async () => {
     const bob = person("bob@acme.example");
     pool.delete(bob.username);
-    const { handler } = setup();
+    const { handler } = setup({ mode: "delete-user" });
     const summary = await handler(cloudTrailEvent("AdminDeleteUser", "HIDDEN_FOR_SECURITY_REASONS"));
-    expect(summary).toMatchObject({ invocation: "reconcile" });
-    expect(summary.leavers.map((l) => l.userId)).toEqual([bob.userId]);
+    expect(summary).toMatchObject({ invocation: "untraceable", leavers: [] });
+    expect(store.users.has(bob.userId)).toBe(true);
+    expect(store.calls).toHaveLength(0);
+    expect(pool.calls).toHaveLength(0);
   });
 
   it.each([
@@ -433,7 +383,7 @@ describe("scale and failures", () => {
     pool.before("ListUsers", () =>
       pool.failNext(1000, { operation: "ListUsers", type: "NotAuthorizedException", status: 400 }),
     );
-    const { handler, recorded } = setup({ mode: "delete-user", maxPerRun: 1000 });
+    const { handler, recorded } = setup({ mode: "delete-user", budgetMaxUsers: 1000 });
     await expect(handler(RECONCILE_EVENT)).rejects.toMatchObject({ name: "NotAuthorizedException" });
     expect(store.users.size).toBe(70);
     expect(store.callsOf("DeleteUser")).toHaveLength(0);

@@ -9,7 +9,7 @@ import {
   type ClientOptions,
   type HttpTimeouts,
 } from "../shared/identity-store-client";
-import { IdentityStoreCalls, isNotFound, UnexpectedResponseError } from "../shared/identity-store";
+import { IdentityStoreCalls, isNotFound, kmsReason, UnexpectedResponseError } from "../shared/identity-store";
 import type { PacingOptions } from "../shared/pacing";
 import type { RetryOptions } from "../shared/retry-strategy";
 
@@ -56,6 +56,25 @@ export function createIdentityStoreClient(
   });
 }
 
+/**
+ * The Identity Store could not use its customer managed KMS key (a KMS Reason on the error): the user's
+ * state is unknown, so it is never read as "user gone" and nothing is changed for them.
+ */
+export class IdentityStoreKmsError extends Error {
+  override readonly name = "IdentityStoreKmsError";
+
+  constructor(
+    readonly operation: string,
+    readonly reason: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `Identity Store ${operation} failed because the identity store cannot use its KMS key (${reason}): ` +
+        "nothing was changed; check the key's state and key policy for IAM Identity Center",
+    );
+  }
+}
+
 function toIdcUser(user: User): IdcUser | undefined {
   if (!user.UserId || user.UserName === undefined) return undefined;
   return { userId: user.UserId, userName: user.UserName, userType: user.UserType };
@@ -65,6 +84,20 @@ function toIdcUser(user: User): IdcUser | undefined {
 export class DeprovisioningIdentityStore extends IdentityStoreCalls {
   constructor(client: IdentitystoreClient, identityStoreId: string) {
     super(client, identityStoreId, { maxMembershipPages: MAX_PAGES });
+  }
+
+  /** Every call: a KMS failure becomes an IdentityStoreKmsError before anyone can read it as "not found". */
+  protected override async timed<T>(
+    operation: string,
+    signal: AbortSignal,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await super.timed(operation, signal, call);
+    } catch (error) {
+      const reason = kmsReason(error);
+      throw reason === undefined ? error : new IdentityStoreKmsError(operation, reason, error);
+    }
   }
 
   /** Every user of the store, page by page (ListUsers, 100 a page). */
@@ -102,7 +135,7 @@ export class DeprovisioningIdentityStore extends IdentityStoreCalls {
     return (await this.getUserId("userName", userName, signal))?.UserId || undefined;
   }
 
-  /** DeleteUser; `already-deleted` when it is gone. */
+  /** DeleteUser; `already-deleted` when the USER is gone (another run deleted it): only `deleted` is this run's. */
   async deleteUser(userId: string, signal: AbortSignal): Promise<"deleted" | "already-deleted"> {
     try {
       await this.timed("DeleteUser", signal, () =>

@@ -4,6 +4,7 @@
  */
 import { createStsClient, crossAccountCredentials } from "../shared/assumed-role-credentials";
 import { coldStart, lambdaHandler, powertoolsMetrics } from "../shared/observability";
+import { createBudgetClient, DeletionBudget } from "./budget";
 import { CognitoDirectory, createCognitoClient } from "./cognito";
 import { loadConfig } from "./config";
 import { DEFAULT_SERVICE_NAME, ENV_VARS, METRIC_UNITS } from "./contract";
@@ -31,11 +32,22 @@ const identityStoreClient = tracer.captureAWSv3Client(
   createIdentityStoreClient(config.identityStoreRegion, { credentials: roleCredentials?.provider }),
 );
 const cognitoClient = tracer.captureAWSv3Client(createCognitoClient(config.userPoolRegion));
+// The budget table lives in the cognito stack, in the pool's region.
+const budgetTable = config.budget.tableName;
+const budget =
+  budgetTable === undefined
+    ? undefined
+    : new DeletionBudget(tracer.captureAWSv3Client(createBudgetClient(config.userPoolRegion)), {
+        tableName: budgetTable,
+        maxUsers: config.budget.maxUsers,
+        windowHours: config.budget.windowHours,
+      });
 
 const handle = createHandler({
   config,
   identityStore: new DeprovisioningIdentityStore(identityStoreClient, config.identityStoreId),
   cognito: new CognitoDirectory(cognitoClient, config.userPoolId),
+  budget,
   log,
   metrics: powertoolsMetrics(metrics, METRIC_UNITS),
 });

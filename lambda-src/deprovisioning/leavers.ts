@@ -3,10 +3,12 @@
  *
  * Safe by construction: an IdC user without the bridge's ownership mark is never a leaver, and an IdC user
  * is a leaver only when NO enabled Cognito user stands for it, by either link: `custom:idc_user_id` equal to
- * its id, or a lowercased email equal to its UserName (the SAML NameID IdC matches). More matches can only
- * keep a user, never remove one.
+ * its id, or an email with the same identity key as its UserName (the one identity rule of
+ * `lambda-src/shared/identity-rule.ts`, which the JIT Lambda also applies). More matches can only keep a
+ * user, never remove one.
  */
-import { BRIDGE_USER_TYPE } from "../pre-token-generation/contract";
+import { BRIDGE_ADOPTED_USER_TYPE, BRIDGE_USER_TYPE } from "../pre-token-generation/contract";
+import { identityKeyOf } from "../shared/identity-rule";
 import type { CognitoPerson } from "./cognito";
 import type { IdcUser } from "./identity-store";
 
@@ -16,6 +18,8 @@ export interface Leaver {
   readonly userId: string;
   readonly userName: string;
   readonly reason: LeaverReason;
+  /** Adopted by the bridge (not created by it): never deleted, only its managed memberships removed. */
+  readonly adopted: boolean;
   /** For `inactive`: the most recent recorded sign-in of the person's enabled Cognito users. */
   readonly lastSignIn?: string;
 }
@@ -26,8 +30,12 @@ export class CognitoIndex {
   private readonly byEmail = new Map<string, CognitoPerson[]>();
   size = 0;
 
+  private readonly usernames = new Set<string>();
+
+  /** `person.email` is already an identity key (see CognitoPerson). */
   add(person: CognitoPerson): void {
     this.size += 1;
+    this.usernames.add(person.username);
     const push = (map: Map<string, CognitoPerson[]>, key: string | undefined) => {
       if (key === undefined) return;
       const list = map.get(key) ?? [];
@@ -38,11 +46,16 @@ export class CognitoIndex {
     push(this.byEmail, person.email);
   }
 
+  has(person: CognitoPerson): boolean {
+    return this.usernames.has(person.username);
+  }
+
   /** Every Cognito user that stands for this IdC user (each once). */
   peopleFor(user: IdcUser): CognitoPerson[] {
     const found = new Map<string, CognitoPerson>();
     for (const p of this.byIdcUserId.get(user.userId) ?? []) found.set(p.username, p);
-    for (const p of this.byEmail.get(user.userName.toLowerCase()) ?? []) found.set(p.username, p);
+    const key = identityKeyOf(user.userName);
+    if (key !== undefined) for (const p of this.byEmail.get(key) ?? []) found.set(p.username, p);
     return [...found.values()];
   }
 }
@@ -63,7 +76,13 @@ export function daysSince(day: string, today: string): number | undefined {
   return Math.round((to - from) / 86_400_000);
 }
 
+/** Carries one of the bridge's marks: created by it, or adopted by it. Nothing else is ever changed. */
 export function isBridgeOwned(user: IdcUser): boolean {
+  return isBridgeCreated(user) || user.userType === BRIDGE_ADOPTED_USER_TYPE;
+}
+
+/** Created by the bridge: the only users it ever deletes (an adopted user loses only managed memberships). */
+export function isBridgeCreated(user: IdcUser): boolean {
   return user.userType === BRIDGE_USER_TYPE;
 }
 
@@ -82,7 +101,7 @@ export function assessUser(
 ): Leaver | undefined {
   if (!isBridgeOwned(user)) return undefined;
   const people = index.peopleFor(user);
-  const base = { userId: user.userId, userName: user.userName };
+  const base = { userId: user.userId, userName: user.userName, adopted: !isBridgeCreated(user) };
   if (people.length === 0) return { ...base, reason: "cognito-user-missing" };
   const enabled = people.filter((p) => p.enabled);
   if (enabled.length === 0) return { ...base, reason: "cognito-user-disabled" };

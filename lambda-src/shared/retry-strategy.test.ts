@@ -75,7 +75,11 @@ describe("BoundedRetryStrategy", () => {
     const strategy = always(0.5);
     const conflict = (Reason: string): RetryErrorInfo => ({
       errorType: "CLIENT_ERROR",
-      error: Object.assign(new Error("conflict"), { name: "ConflictException", Reason, $metadata: {} }),
+      error: Object.assign(new Error("conflict"), {
+        name: "ConflictException",
+        Reason,
+        $metadata: {},
+      }) as unknown as RetryErrorInfo["error"],
     });
     const token = await strategy.acquireInitialRetryToken("scope");
     await expect(
