@@ -80,11 +80,12 @@ export class DeletionBudget {
    * reserving keeps the slot spent (the safe direction), and its retry reuses it.
    */
   async reserve(userId: string, runId: string, mode: string, signal: AbortSignal): Promise<Reservation> {
-    const existing = await this.liveReservation(userId, signal);
-    if (existing !== undefined) return { kind: "reserved", slot: existing, reused: true };
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      // A reservation this user already holds (a retry, or a concurrent run about the same person) is reused.
+      const existing = await this.liveReservation(userId, signal);
+      if (existing !== undefined) return { kind: "reserved", slot: existing, reused: true };
       const free = await this.freeSlots(signal);
-      if (free.length === 0) return { kind: "spent" };
+      if (free.length === 0) break;
       for (const slot of free) {
         const reservedAt = this.now();
         if (!(await this.takeSlot(slot, userId, runId, mode, reservedAt, signal))) continue;
@@ -98,7 +99,9 @@ export class DeletionBudget {
         return { kind: "reserved", slot, reused: false };
       }
     }
-    return { kind: "spent" };
+    // The slots may all be held because a concurrent run for this same user briefly held two.
+    const existing = await this.liveReservation(userId, signal);
+    return existing === undefined ? { kind: "spent" } : { kind: "reserved", slot: existing, reused: true };
   }
 
   private windowMs(): number {
