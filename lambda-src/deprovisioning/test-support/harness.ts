@@ -7,8 +7,12 @@ import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { CognitoTestServer } from "../../../__tests__/lambda/cognito-server";
-import type { IdentityStoreTestServer } from "../../../__tests__/lambda/identity-store-server";
+import { CognitoTestServer } from "../../../__tests__/lambda/cognito-server";
+import {
+  IdentityStoreTestServer,
+  type IdentityStoreServerOptions,
+} from "../../../__tests__/lambda/identity-store-server";
+import { BRIDGE_USER_TYPE, IDC_USER_ID_ATTRIBUTE } from "../../pre-token-generation/contract";
 import type { PacingOptions } from "../../shared/pacing";
 import type { LogAttributes } from "../../shared/telemetry";
 import { DeletionBudget } from "../budget";
@@ -185,5 +189,70 @@ export function sqsBatch(bodies: readonly unknown[]) {
       eventSourceARN: "arn:aws:sqs:eu-west-1:111111111111:leavers",
       awsRegion: "eu-west-1",
     })),
+  };
+}
+
+export interface World {
+  readonly store: IdentityStoreTestServer;
+  readonly pool: CognitoTestServer;
+  readonly tableName: string;
+  /** A managed group (GROUP_MAP value). */
+  readonly managed: string;
+  /** One handler instance over this world (own clients), with the managed group mapped. */
+  setup(options?: Partial<SetupOptions>): ReturnType<typeof setupHandler>;
+  /** A bridge-created IdC user in the managed group and its Cognito user (linked unless `linked: false`). */
+  person(
+    email: string,
+    options?: { enabled?: boolean; linked?: boolean; cognitoEmail?: string; userType?: string },
+  ): { userId: string; username: string; membershipId: string };
+  close(): Promise<void>;
+}
+
+/**
+ * Servers for one test: a strict Identity Store (no quota unless given), a strict Cognito pool, a fresh budget
+ * table in `dynamo`, and the SDK's endpoint variables pointing at them (restored by `close`).
+ */
+export async function startWorld(
+  dynamo: Dynalite,
+  options: { identityStore?: IdentityStoreServerOptions } = {},
+): Promise<World> {
+  const store = await IdentityStoreTestServer.start({ rateLimit: false, ...options.identityStore });
+  const pool = await CognitoTestServer.start({ userPoolId: "eu-west-1_TestPool1" });
+  const tableName = await createBudgetTable(dynamo);
+  const managed = store.addGroup();
+  const saved = { ...process.env };
+  process.env.AWS_ENDPOINT_URL_IDENTITYSTORE = store.endpoint;
+  process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = pool.endpoint;
+  process.env.AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+  process.env.AWS_SECRET_ACCESS_KEY = "secret";
+  return {
+    store,
+    pool,
+    tableName,
+    managed,
+    setup: (extra = {}) =>
+      setupHandler({ store, pool, dynamo, tableName, groupMap: { admins: managed }, ...extra }),
+    person: (email, extra = {}) => {
+      const userId = store.addUser({
+        UserName: email,
+        UserType: extra.userType ?? BRIDGE_USER_TYPE,
+        DisplayName: email,
+        Emails: [{ Value: email, Type: "work", Primary: true }],
+      });
+      const membershipId = store.addMembership(managed, userId);
+      const attributes: Record<string, string> =
+        extra.linked === false ? {} : { [IDC_USER_ID_ATTRIBUTE]: userId };
+      const user = pool.createUser({
+        email: extra.cognitoEmail ?? email,
+        enabled: extra.enabled,
+        attributes,
+      });
+      return { userId, username: user.username, membershipId };
+    },
+    close: async () => {
+      process.env = saved;
+      await store.close();
+      await pool.close();
+    },
   };
 }
