@@ -1,6 +1,6 @@
 import { configProblem } from "../shared/test-support/config-problem";
 import { loadConfig } from "./config";
-import { DEFAULT_MAX_DEPROVISION_PER_RUN, DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from "./contract";
+import { DEFAULT_DEPROVISION_BUDGET, DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from "./contract";
 
 const valid = {
   IDENTITY_STORE_ID: "d-1234567890",
@@ -20,7 +20,7 @@ describe("loadConfig (deprovisioning)", () => {
       userPoolId: "eu-central-1_AbCdEf123",
       userPoolRegion: "eu-central-1",
       mode: "report",
-      maxPerRun: DEFAULT_MAX_DEPROVISION_PER_RUN,
+      budget: { tableName: undefined, ...DEFAULT_DEPROVISION_BUDGET },
       inactiveDays: undefined,
       managedGroupIds: new Set(),
       metricsNamespace: DEFAULT_METRICS_NAMESPACE,
@@ -33,7 +33,9 @@ describe("loadConfig (deprovisioning)", () => {
       ...valid,
       IDENTITY_STORE_ROLE_ARN: "arn:aws:iam::222222222222:role/bridge/identity-store-access",
       DEPROVISION_MODE: "delete-user",
-      MAX_DEPROVISION_PER_RUN: "25",
+      BUDGET_TABLE_NAME: "stage-deprovision-budget",
+      BUDGET_MAX_USERS: "25",
+      BUDGET_WINDOW_HOURS: "72",
       INACTIVE_DAYS: "90",
       GROUP_MAP: JSON.stringify({ admins: GROUP, devs: GROUP }),
       POWERTOOLS_METRICS_NAMESPACE: "Bridge/Stage",
@@ -42,7 +44,7 @@ describe("loadConfig (deprovisioning)", () => {
     expect(config).toMatchObject({
       identityStoreRoleArn: "arn:aws:iam::222222222222:role/bridge/identity-store-access",
       mode: "delete-user",
-      maxPerRun: 25,
+      budget: { tableName: "stage-deprovision-budget", maxUsers: 25, windowHours: 72 },
       inactiveDays: 90,
       managedGroupIds: new Set([GROUP]),
       metricsNamespace: "Bridge/Stage",
@@ -56,7 +58,8 @@ describe("loadConfig (deprovisioning)", () => {
       IDENTITY_STORE_ROLE_ARN: "arn:aws:iam::123:user/bob",
       USER_POOL_ID: "AbCdEf123",
       DEPROVISION_MODE: "purge",
-      MAX_DEPROVISION_PER_RUN: "0",
+      BUDGET_MAX_USERS: "0",
+      BUDGET_WINDOW_HOURS: "721",
       INACTIVE_DAYS: "1.5",
       GROUP_MAP: JSON.stringify({ admins: "not-a-group" }),
       POWERTOOLS_METRICS_NAMESPACE: "AWS/Lambda",
@@ -68,7 +71,8 @@ describe("loadConfig (deprovisioning)", () => {
       'IDENTITY_STORE_ROLE_ARN="arn:aws:iam::123:user/bob" is invalid (expected an IAM role ARN',
       'USER_POOL_ID="AbCdEf123" is invalid (expected a Cognito user pool id',
       'DEPROVISION_MODE="purge" is invalid (expected one of: report, remove-memberships, delete-user)',
-      'MAX_DEPROVISION_PER_RUN="0" is invalid (expected an integer from 1 to 1000)',
+      'BUDGET_MAX_USERS="0" is invalid (expected an integer from 1 to 1000)',
+      'BUDGET_WINDOW_HOURS="721" is invalid (expected an integer from 1 to 720)',
       'INACTIVE_DAYS="1.5" is invalid (expected an integer from 1 to 3650)',
       'GROUP_MAP["admins"]="not-a-group" is invalid (expected an Identity Store group id',
       'POWERTOOLS_METRICS_NAMESPACE="AWS/Lambda" is invalid',
@@ -84,5 +88,21 @@ describe("loadConfig (deprovisioning)", () => {
     expect(problem({ ...valid, GROUP_MAP: "[]" })).toContain(
       'GROUP_MAP="[]" is invalid (expected a JSON object',
     );
+  });
+
+  it("requires the budget table in every mode that changes users", () => {
+    for (const mode of ["remove-memberships", "delete-user"]) {
+      expect(problem({ ...valid, DEPROVISION_MODE: mode })).toContain(
+        `BUDGET_TABLE_NAME is not set (expected the deletion budget's DynamoDB table name (required in ${mode} mode))`,
+      );
+    }
+    expect(problem({ ...valid, BUDGET_TABLE_NAME: "a b" })).toContain('BUDGET_TABLE_NAME="a b" is invalid');
+  });
+
+  it("refuses the retired MAX_DEPROVISION_PER_RUN, naming its replacement", () => {
+    const message = problem({ ...valid, MAX_DEPROVISION_PER_RUN: "3" });
+    expect(message).toContain("MAX_DEPROVISION_PER_RUN is no longer read");
+    expect(message).toContain("BUDGET_MAX_USERS");
+    expect(message).toContain("cognito.provisioning.deprovisionBudget.maxUsers");
   });
 });
