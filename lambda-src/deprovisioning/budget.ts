@@ -84,7 +84,9 @@ export class DeletionBudget {
       // A reservation this user already holds (a retry, or a concurrent run about the same person) is reused.
       const existing = await this.liveReservation(userId, signal);
       if (existing !== undefined) return { kind: "reserved", slot: existing, reused: true };
-      const free = await this.freeSlots(signal);
+      const { free, heldForUser } = await this.slots(userId, signal);
+      // A concurrent run about the same person holds a slot for them right now: this change is covered by it.
+      if (heldForUser !== undefined) return { kind: "reserved", slot: heldForUser, reused: true };
       if (free.length === 0) break;
       for (const slot of free) {
         const reservedAt = this.now();
@@ -124,9 +126,16 @@ export class DeletionBudget {
     return output.Item.slot?.S;
   }
 
-  /** Slots 0..maxUsers-1 that are absent or expired, in an order that spreads concurrent runs. */
-  private async freeSlots(signal: AbortSignal): Promise<string[]> {
+  /**
+   * Slots 0..maxUsers-1 that are absent or expired, in an order that spreads concurrent runs, and the live slot
+   * already held for this user, if any.
+   */
+  private async slots(
+    userId: string,
+    signal: AbortSignal,
+  ): Promise<{ free: string[]; heldForUser: string | undefined }> {
     const held = new Set<string>();
+    let heldForUser: string | undefined;
     const now = this.now();
     let start: Record<string, AttributeValue> | undefined;
     do {
@@ -143,7 +152,9 @@ export class DeletionBudget {
       );
       for (const item of output.Items ?? []) {
         const sk = item[this.key.sortKey]?.S;
-        if (sk !== undefined && number(item, "reservedUntil") > now) held.add(sk);
+        if (sk === undefined || number(item, "reservedUntil") <= now) continue;
+        held.add(sk);
+        if (item.userId?.S === userId && Number(sk) < this.settings.maxUsers) heldForUser = sk;
       }
       start = output.LastEvaluatedKey;
     } while (start !== undefined);
@@ -151,7 +162,7 @@ export class DeletionBudget {
       (s) => !held.has(s),
     );
     const offset = Math.floor(this.random() * free.length);
-    return [...free.slice(offset), ...free.slice(0, offset)];
+    return { free: [...free.slice(offset), ...free.slice(0, offset)], heldForUser };
   }
 
   private async takeSlot(
