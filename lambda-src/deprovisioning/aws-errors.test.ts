@@ -97,13 +97,13 @@ describe("KMS failures", () => {
 
   it.each(
     reasons.flatMap((reason) =>
-      (["GetUserId", "DescribeUser", "DeleteUser"] as const).map((op) => [reason, op]),
+      (["GetUserId", "DescribeUser", "DeleteUser"] as const).map((op) => [reason, op] as const),
     ),
   )(
     "%s on %s: a clear error, the record comes back to the queue, nothing is deleted",
     async (reason, operation) => {
       const ada = world.person("ada@acme.example", { enabled: false });
-      world.store.kmsFailNext(100, reason as KmsFailure, { operation });
+      world.store.kmsFailNext(100, reason, { operation });
       const { handler, recorded } = world.setup({ mode: "delete-user" });
       const batch = sqsBatch([cloudTrailEvent(world.pool, "AdminDisableUser", ada.username)]);
 
