@@ -19,8 +19,6 @@ export const ENV_VARS = {
    * destructive change first reserves a slot in it with a conditional write; no slot, no change.
    */
   budgetTable: "BUDGET_TABLE_NAME",
-  /** @deprecated Replaced by the deletion budget (budgetMaxUsers); removed once the budget lands. */
-  maxPerRun: "MAX_DEPROVISION_PER_RUN",
   /** Optional, 1–1000 (default 10): users changed destructively per rolling window, across all invocations. */
   budgetMaxUsers: "BUDGET_MAX_USERS",
   /** Optional, 1–720 (default 24): the rolling window of the budget, in hours. */
@@ -38,9 +36,6 @@ export const ENV_VARS = {
 /** `report`: log, metric, alarm, change nothing; `remove-memberships`: drop managed memberships; `delete-user`. */
 export const DEPROVISION_MODES = ["report", "remove-memberships", "delete-user"] as const;
 export type DeprovisionMode = (typeof DEPROVISION_MODES)[number];
-
-/** @deprecated Replaced by DEFAULT_DEPROVISION_BUDGET; removed once the budget lands. */
-export const DEFAULT_MAX_DEPROVISION_PER_RUN = 10;
 
 /** The deletion budget's defaults (config `cognito.provisioning.deprovisionBudget`). */
 export const DEFAULT_DEPROVISION_BUDGET = { maxUsers: 10, windowHours: 24 } as const;
@@ -139,8 +134,6 @@ export const METRIC_NAMES = {
   UsersDeleted: "UsersDeleted",
   /** Users not changed because the deletion budget was spent (the alarm watches it); each is named in an ERROR log. */
   UsersHeldBack: "UsersHeldBack",
-  /** @deprecated The per-run circuit breaker, replaced by the deletion budget; removed once the budget lands. */
-  CircuitBreakerTripped: "CircuitBreakerTripped",
   /** Runs that failed (an API error or the deadline), with whatever they changed before (the alarm watches it). */
   RunFailures: "RunFailures",
   /** Users skipped right before a change because they no longer carry the ownership mark. */
