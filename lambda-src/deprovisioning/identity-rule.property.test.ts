@@ -11,24 +11,30 @@ import { BRIDGE_USER_TYPE } from "../pre-token-generation/contract";
 import { toPerson } from "./cognito";
 import { assessUser, CognitoIndex } from "./leavers";
 
-/** How the same address may be spelled in Cognito: spaces around it, any case, NFC or NFD. */
+/**
+ * How the same address may be spelled in Cognito: spaces around it, another case, NFC or NFD (canonically
+ * equivalent forms). A case change counts only where it is one (lowercasing gives the same letter back):
+ * "ß" upper-cased is "SS", which is another address (its NameID would be "ss"), not another spelling.
+ */
 const spelling = fc.record({
   before: fc.constantFrom("", " ", "  ", "\t", "\u00a0"),
   after: fc.constantFrom("", " ", "   ", "\t", "\u00a0", "\u3000"),
   caseMap: fc.constantFrom("as-is", "upper", "lower", "mixed"),
-  form: fc.constantFrom("NFC", "NFD", "NFKC"),
+  form: fc.constantFrom("NFC", "NFD"),
 });
 
+function recase(c: string, upper: boolean): string {
+  const changed = upper ? c.toUpperCase() : c.toLowerCase();
+  return changed.toLowerCase() === c.toLowerCase() ? changed : c;
+}
+
 function spell(email: string, s: { before: string; after: string; caseMap: string; form: string }): string {
-  const cased =
-    s.caseMap === "upper"
-      ? email.toUpperCase()
-      : s.caseMap === "lower"
-        ? email.toLowerCase()
-        : s.caseMap === "mixed"
-          ? [...email].map((c, i) => (i % 2 === 0 ? c.toUpperCase() : c.toLowerCase())).join("")
-          : email;
-  return `${s.before}${cased.normalize(s.form as "NFC" | "NFD" | "NFKC")}${s.after}`;
+  const cased = [...email]
+    .map((c, i) =>
+      s.caseMap === "as-is" ? c : recase(c, s.caseMap === "upper" || (s.caseMap === "mixed" && i % 2 === 0)),
+    )
+    .join("");
+  return `${s.before}${cased.normalize(s.form as "NFC" | "NFD")}${s.after}`;
 }
 
 /** The JIT's UserName for this raw email, or undefined when the JIT refuses the sign-in. */
