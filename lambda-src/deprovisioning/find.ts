@@ -16,6 +16,30 @@ export interface FindDependencies {
   readonly log: Log;
   /** Today (UTC, YYYY-MM-DD). */
   readonly today: string;
+  /** Fields of the run (run id, mode, SQS message id) for this step's log lines. */
+  readonly context: Record<string, unknown>;
+}
+
+/**
+ * The leavers a run is about: everyone's for the schedule, one person's for an event. An event that cannot
+ * be traced to anyone changes nobody (`untraceable`, logged), never falls back to everyone.
+ */
+export async function findLeavers(
+  invocation:
+    | { readonly kind: "reconcile" }
+    | { readonly kind: "person"; readonly username: string; readonly eventName: string },
+  deps: FindDependencies,
+  signal: AbortSignal,
+): Promise<{ kind: "reconcile" | "person" | "untraceable"; leavers: Leaver[] }> {
+  if (invocation.kind === "reconcile")
+    return { kind: "reconcile", leavers: await reconcileEveryone(deps, signal) };
+  const leavers = await checkPerson(invocation.username, deps, signal);
+  if (leavers !== undefined) return { kind: "person", leavers };
+  deps.log.warn("Event about a person it cannot trace: nobody was changed", {
+    ...deps.context,
+    eventName: invocation.eventName,
+  });
+  return { kind: "untraceable", leavers: [] };
 }
 
 /** Every bridge-owned IdC user against every Cognito user of the pool (the schedule only). */

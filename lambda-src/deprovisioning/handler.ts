@@ -17,7 +17,7 @@ import type { CognitoDirectory } from "./cognito";
 import type { Config } from "./config";
 import { METRIC_NAMES, type MetricName } from "./contract";
 import { isSqsBatch, parseInvocation, parseRecord, type Invocation } from "./event";
-import { checkPerson, reconcileEveryone, type FindDependencies } from "./find";
+import { findLeavers, type FindDependencies } from "./find";
 import type { DeprovisioningIdentityStore } from "./identity-store";
 import type { Leaver } from "./leavers";
 import { planChanges } from "./plan";
@@ -75,25 +75,19 @@ export function createHandler(dependencies: HandlerDependencies) {
     }
     log.info("Run started", { ...base, ...source, invocation: invocation.kind });
     const signal = deadline.signal;
-    const find: FindDependencies = { config, store, cognito, log, today: today() };
-    let kind: RunSummary["invocation"] = invocation.kind;
-    let leavers: Leaver[] = [];
+    const find: FindDependencies = {
+      config,
+      store,
+      cognito,
+      log,
+      today: today(),
+      context: { ...base, ...source },
+    };
+    let leavers: readonly Leaver[] = [];
     let planned = 0;
     try {
-      if (invocation.kind === "reconcile") {
-        leavers = await deadline.run(reconcileEveryone(find, signal));
-      } else {
-        const found = await deadline.run(checkPerson(invocation.username, find, signal));
-        if (found === undefined) {
-          log.warn("Event about a person it cannot trace: nobody was changed", {
-            ...base,
-            ...source,
-            eventName: invocation.eventName,
-          });
-          kind = "untraceable";
-        }
-        leavers = found ?? [];
-      }
+      const found = await deadline.run(findLeavers(invocation, find, signal));
+      leavers = found.leavers;
       const changes = await deadline.run(planChanges(leavers, { config, store, log }, signal));
       planned = changes.length;
       const outcome =
@@ -105,7 +99,7 @@ export function createHandler(dependencies: HandlerDependencies) {
               signal,
             );
       const summary = reportRun(
-        { runId, invocation: kind, mode: config.mode, leavers, planned, outcome },
+        { runId, invocation: found.kind, mode: config.mode, leavers, planned, outcome },
         { log, metrics, budgetMaxUsers: config.budget.maxUsers },
       );
       if (outcome?.error !== undefined) throw outcome.error;
