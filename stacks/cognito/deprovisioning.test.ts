@@ -55,6 +55,9 @@ const VALUES: Substitution[] = [
   [/aws_cognito_user_pool\..*\.arn$/, POOL],
   [/aws_cloudwatch_log_group\..*\.arn$/, `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/${ROLE}`],
   [/aws_lambda_function\..*\.arn$/, FUNCTION],
+  // The budget table and the event queue (their permissions: deprovisioning-budget/-events.test.ts).
+  [/aws_dynamodb_table\..*\.arn$/, `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/${ROLE}-budget`],
+  [/aws_sqs_queue\..*\.arn$/, `arn:aws:sqs:eu-west-1:${ACCOUNT}:${ROLE}-events`],
 ];
 
 function synthMode(mode: DeprovisionMode, groupMap?: Record<string, string>) {
@@ -95,22 +98,37 @@ describe("Deprovisioning construct in the cognito stack", () => {
       IDENTITY_STORE_REGION: expect.stringContaining("region"),
       USER_POOL_ID: expect.stringMatching(/^\$\{aws_cognito_user_pool\..*\.id\}$/),
       DEPROVISION_MODE: "report",
-      MAX_DEPROVISION_PER_RUN: "10",
+      BUDGET_TABLE_NAME: expect.stringMatching(
+        /^\$\{aws_dynamodb_table\.deprovisioning_budget_table_\w+\.name\}$/,
+      ),
+      BUDGET_MAX_USERS: "10",
+      BUDGET_WINDOW_HOURS: "24",
       POWERTOOLS_SERVICE_NAME: ROLE,
     });
+    expect(variables).not.toHaveProperty("MAX_DEPROVISION_PER_RUN");
     expect(variables.GROUP_MAP).toMatch(/^\$\{jsonencode\(/);
     expect(variables).not.toHaveProperty("INACTIVE_DAYS");
     expect(variables).not.toHaveProperty("IDENTITY_STORE_ROLE_ARN");
     expect(fn().timeout).toBe(300);
+    // A burst of events queues up behind two concurrent runs instead of starting one run per event.
+    expect(fn().reserved_concurrent_executions).toBe(2);
     const withInactivity = synthBridge(
       configWith((c) => {
-        c.cognito.provisioning = { ...c.cognito.provisioning, inactiveDays: 120, maxDeprovisionPerRun: 3 };
+        c.cognito.provisioning = {
+          ...c.cognito.provisioning,
+          inactiveDays: 120,
+          deprovisionBudget: { maxUsers: 3, windowHours: 6 },
+        };
       }),
     ).cognito;
     const other = (Object.values(resources(withInactivity, "aws_lambda_function")) as TerraformJson[]).find(
       (f) => f.function_name === ROLE,
     )!;
-    expect(other.environment.variables).toMatchObject({ INACTIVE_DAYS: "120", MAX_DEPROVISION_PER_RUN: "3" });
+    expect(other.environment.variables).toMatchObject({
+      INACTIVE_DAYS: "120",
+      BUDGET_MAX_USERS: "3",
+      BUDGET_WINDOW_HOURS: "6",
+    });
     // The JIT Lambda records the day of each sign-in only when inactivity is judged by it.
     const jitOf = (stack: string) =>
       (Object.values(resources(stack, "aws_lambda_function")) as TerraformJson[]).find((f) =>
@@ -120,7 +138,7 @@ describe("Deprovisioning construct in the cognito stack", () => {
     expect(jitOf(cognito).environment.variables.RECORD_LAST_SIGN_IN).toBe("false");
   });
 
-  it("an EventBridge rule on this pool's successful AdminDisableUser/AdminDeleteUser CloudTrail events invokes it", () => {
+  it("an EventBridge rule on this pool's successful AdminDisableUser/AdminDeleteUser CloudTrail events feeds its queue", () => {
     const rules = Object.values(resources(cognito, "aws_cloudwatch_event_rule")) as TerraformJson[];
     expect(rules).toHaveLength(1);
     if (!terraformAvailable()) {
@@ -141,13 +159,15 @@ describe("Deprovisioning construct in the cognito stack", () => {
         requestParameters: { userPoolId: ["POOL"] },
       },
     });
-    const [targetId, target] = Object.entries(resources(cognito, "aws_cloudwatch_event_target"))[0]!;
-    expect(target.arn).toMatch(/aws_lambda_function\..*deprovisioning.*\.arn/);
-    expect(targetId).toBeDefined();
-    const permission = (Object.values(resources(cognito, "aws_lambda_permission")) as TerraformJson[]).find(
-      (p) => p.principal === "events.amazonaws.com",
-    )!;
-    expect(permission.source_arn).toMatch(/aws_cloudwatch_event_rule\..*\.arn/);
+    const targets = Object.values(resources(cognito, "aws_cloudwatch_event_target")) as TerraformJson[];
+    expect(targets).toHaveLength(1);
+    // The rule sends to the SQS event queue (deprovisioning-events.test.ts), never to the function directly.
+    expect(targets[0]!.arn).toMatch(/^\$\{aws_sqs_queue\.deprovisioning_events_queue_\w+\.arn\}$/);
+    expect(
+      (Object.values(resources(cognito, "aws_lambda_permission")) as TerraformJson[]).filter(
+        (p) => p.principal === "events.amazonaws.com",
+      ),
+    ).toEqual([]);
   });
 
   it("an EventBridge Scheduler schedule (daily by default, UTC) sends the reconcile input with its own role", async () => {
@@ -191,20 +211,47 @@ describe("Deprovisioning construct in the cognito stack", () => {
     ).toBe(false);
   });
 
-  it("alarms on the circuit breaker, report-mode findings, failed runs and errors, to the existing alarm topic", () => {
+  it("alarms on held-back users, report-mode findings, failed runs, errors and the dead-letter queue, to the existing alarm topic", () => {
     const alarms = (
       Object.values(resources(cognito, "aws_cloudwatch_metric_alarm")) as TerraformJson[]
     ).filter((a) => String(a.alarm_name).startsWith(ROLE));
     const byMetric = Object.fromEntries(alarms.map((a) => [a.metric_name, a]));
     expect(Object.keys(byMetric).sort()).toEqual(
-      ["CircuitBreakerTripped", "Errors", "LeaversReported", "RunFailures"].sort(),
+      [
+        "ApproximateNumberOfMessagesVisible",
+        "Errors",
+        "LeaversReported",
+        "RunFailures",
+        "UsersHeldBack",
+      ].sort(),
     );
-    expect(byMetric.CircuitBreakerTripped).toMatchObject({
+    expect(alarms).toHaveLength(5);
+    expect(JSON.stringify(alarms)).not.toContain("CircuitBreakerTripped");
+    expect(byMetric.UsersHeldBack).toMatchObject({
+      alarm_name: `${ROLE}-users-held-back`,
       namespace: "IdcOidcBridge",
       dimensions: { service: ROLE },
       statistic: "Sum",
       comparison_operator: "GreaterThanThreshold",
       threshold: 0,
+    });
+    // The description tells the operator what happened and what to do, with the budget's numbers.
+    expect(byMetric.UsersHeldBack.alarm_description).toMatch(/10 users per 24 h/);
+    expect(byMetric.UsersHeldBack.alarm_description).toContain(
+      "cognito.provisioning.deprovisionBudget.maxUsers",
+    );
+    expect(byMetric.UsersHeldBack.alarm_description).toContain("NOT changed");
+    // Any message in the dead-letter queue: an event that failed every delivery.
+    expect(byMetric.ApproximateNumberOfMessagesVisible).toMatchObject({
+      namespace: "AWS/SQS",
+      dimensions: {
+        QueueName: expect.stringMatching(
+          /^\$\{aws_sqs_queue\.deprovisioning_events_dead-letter-queue_\w+\.name\}$/,
+        ),
+      },
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      treat_missing_data: "notBreaching",
     });
     const topics = Object.keys(resources(cognito, "aws_sns_topic"));
     expect(topics).toHaveLength(1);
@@ -333,7 +380,12 @@ describe("cross-account mode: the identity-center stack's access role for the de
     { identityCenter: IDC, cognito: COGNITO },
     { accessRoleNames: { [DEPROVISIONING_CALLER]: ACCESS } },
   );
-  const values = bridgeSubstitutions(v);
+  const values: Substitution[] = [
+    ...bridgeSubstitutions(v),
+    // The budget table and the event queue stay in the cognito account, on the function's own role.
+    [/^aws_dynamodb_table\.[^.]+\.arn$/, `arn:aws:dynamodb:eu-west-1:${COGNITO}:table/${FN}-budget`],
+    [/^aws_sqs_queue\.[^.]+\.arn$/, `arn:aws:sqs:eu-west-1:${COGNITO}:${FN}-events`],
+  ];
   const store = identityStoreArn(v);
 
   it("the function only assumes its own access role; that role may delete users of this store only", async () => {
@@ -346,6 +398,15 @@ describe("cross-account mode: the identity-center stack's access role for the de
     const own = rolePolicies(bridge.cognito, FN, values);
     const ownActions = own.flatMap((p) => p.policy.Statement.flatMap((st) => st.Action as string[]));
     expect(ownActions.filter((a) => a.startsWith("identitystore:"))).toEqual([]);
+    // The budget and the queue are the cognito account's: its own role keeps them in cross-account mode too.
+    expect(
+      await allowed(
+        own,
+        "dynamodb:PutItem",
+        { table: `arn:aws:dynamodb:eu-west-1:${COGNITO}:table/${FN}-budget` },
+        `arn:aws:sts::${COGNITO}:assumed-role/${FN}/session`,
+      ),
+    ).toBe(true);
     const self = `arn:aws:sts::${COGNITO}:assumed-role/${FN}/session`;
     expect(await allowed(own, "cognito-idp:ListUsers", { userpool: userPoolArn(v) }, self)).toBe(true);
 
