@@ -3,6 +3,7 @@ import {
   type CloudwatchMetricAlarmConfig,
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
+import { eventQueueNames } from "./deprovisioning-events";
 import { METRIC_DIMENSION_SERVICE, METRIC_NAMES } from "../../lambda-src/deprovisioning/contract";
 
 export interface DeprovisioningAlarmsProps {
@@ -76,7 +77,7 @@ export class DeprovisioningAlarms extends Construct {
         metricName: "ApproximateNumberOfMessagesVisible",
         dimensions: { QueueName: props.deadLetterQueueName },
         statistic: "Maximum",
-        alarmDescription: `${fn}: CloudTrail events failed ${fn} repeatedly and wait in ${props.deadLetterQueueName}; the people they name were not checked. Find the cause in the log, then redrive the messages to the event queue (SQS console, "Start DLQ redrive"); the daily reconciliation also catches them.`,
+        alarmDescription: `${fn}: CloudTrail events failed ${fn} repeatedly and wait in its dead-letter queue (${eventQueueNames(fn).deadLetterQueue}); the people they name were not checked. Find the cause in the log, then redrive the messages to the event queue (SQS console, "Start DLQ redrive"); the daily reconciliation also catches them.`,
       },
     ];
     for (const { id: alarmId, formerAddress, ...spec } of alarms) {

@@ -22,6 +22,11 @@ export interface DeprovisioningEventsProps {
   readonly userPoolId: string;
 }
 
+/** The queues' names: fixed by the function's name (alarms and operators name them). */
+export function eventQueueNames(functionName: string) {
+  return { queue: `${functionName}-events`, deadLetterQueue: `${functionName}-events-dlq` };
+}
+
 /** Days a message stays in the event queue (SQS's default) and in its dead-letter queue (SQS's maximum). */
 const QUEUE_RETENTION_SECONDS = 4 * 24 * 3600;
 const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
@@ -47,14 +52,15 @@ export class DeprovisioningEvents extends Construct {
   constructor(scope: Construct, id: string, props: DeprovisioningEventsProps) {
     super(scope, id);
     const fn = props.functionName;
+    const names = eventQueueNames(fn);
 
     this.deadLetterQueue = new SqsQueue(this, "dead-letter-queue", {
-      name: `${fn}-events-dlq`,
+      name: names.deadLetterQueue,
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
     });
     this.queue = new SqsQueue(this, "queue", {
-      name: `${fn}-events`,
+      name: names.queue,
       // SSE-SQS: EventBridge can send to it (with SSE-KMS it would need the key's policy too).
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: QUEUE_RETENTION_SECONDS,
