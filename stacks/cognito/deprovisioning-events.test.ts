@@ -173,8 +173,11 @@ describe("SQS permissions, proven with the IAM simulator", () => {
     const send = (principal: string, context: Record<string, string>, action = "sqs:SendMessage") =>
       simulate({ identityPolicies: [], action, resource: QUEUE, principal, resourcePolicy: policy, context });
 
-    it("is on the event queue", () => {
+    it("is on the event queue, and in place before the rule's target sends to it", () => {
       expect(queuePolicy.queue_url).toBe(`\${aws_sqs_queue.${queueId}.url}`);
+      const [policyId] = eventsResource(cognito, "aws_sqs_queue_policy", "queue-policy");
+      const [, target] = eventsResource(cognito, "aws_cloudwatch_event_target", "target");
+      expect(target.depends_on).toEqual([`aws_sqs_queue_policy.${policyId}`]);
     });
 
     it("lets EventBridge send for this rule", async () => {

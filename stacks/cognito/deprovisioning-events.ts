@@ -87,7 +87,7 @@ export class DeprovisioningEvents extends Construct {
       eventPattern: Fn.jsonencode(cloudTrailEventPattern(props.userPoolId)),
     });
     this.rule.moveFromId("aws_cloudwatch_event_rule.deprovisioning_cloudtrail-rule_CD72E73D");
-    new SqsQueuePolicy(this, "queue-policy", {
+    const queuePolicy = new SqsQueuePolicy(this, "queue-policy", {
       queueUrl: this.queue.url,
       policy: new DataAwsIamPolicyDocument(this, "queue-policy-document", {
         statement: [
@@ -105,6 +105,8 @@ export class DeprovisioningEvents extends Construct {
       rule: this.rule.name,
       arn: this.queue.arn,
       targetId: "deprovisioning",
+      // No delivery before the queue accepts it.
+      dependsOn: [queuePolicy],
     }).moveFromId("aws_cloudwatch_event_target.deprovisioning_cloudtrail-target_8647229E");
 
     const receive = props.fn.addPolicy("event-queue", [
