@@ -22,27 +22,51 @@ function rejection(settings: Record<string, unknown>): string {
 }
 
 describe("cognito.provisioning: leavers", () => {
-  it("defaults to report mode, 10 per run, no inactivity rule, daily", () => {
+  it("defaults to report mode, a budget of 10 users per 24 hours, no inactivity rule, daily", () => {
     const p = parseConfig(exampleInput()).cognito.provisioning;
     expect(p.deprovision).toBe("report");
-    expect(p.maxDeprovisionPerRun).toBe(10);
+    expect(p.deprovisionBudget).toEqual({ maxUsers: 10, windowHours: 24 });
     expect(p.inactiveDays).toBeUndefined();
     expect(p.deprovisionSchedule).toBe("rate(1 day)");
   });
 
-  it("accepts every mode, a limit, an inactivity rule and a cron schedule", () => {
+  it("accepts every mode, a budget, an inactivity rule and a cron schedule", () => {
     for (const mode of ["report", "remove-memberships", "delete-user"]) {
       const p = parseConfig(
         withProvisioning({
           deprovision: mode,
-          maxDeprovisionPerRun: 25,
+          deprovisionBudget: { maxUsers: 25, windowHours: 720 },
           inactiveDays: 90,
           deprovisionSchedule: "cron(0 3 * * ? *)",
         }),
       ).cognito.provisioning;
-      expect(p).toMatchObject({ deprovision: mode, maxDeprovisionPerRun: 25, inactiveDays: 90 });
+      expect(p).toMatchObject({
+        deprovision: mode,
+        deprovisionBudget: { maxUsers: 25, windowHours: 720 },
+        inactiveDays: 90,
+      });
     }
+    // Either key alone: the other keeps its default.
+    expect(
+      parseConfig(withProvisioning({ deprovisionBudget: { windowHours: 1 } })).cognito.provisioning
+        .deprovisionBudget,
+    ).toEqual({ maxUsers: 10, windowHours: 1 });
+    expect(
+      parseConfig(withProvisioning({ deprovisionBudget: { maxUsers: 1000 } })).cognito.provisioning
+        .deprovisionBudget,
+    ).toEqual({ maxUsers: 1000, windowHours: 24 });
   });
+
+  it.each([3, 10, 1000, 0, "3"])(
+    "refuses maxDeprovisionPerRun %j, naming its replacement cognito.provisioning.deprovisionBudget.maxUsers",
+    (value) => {
+      const message = rejection({ maxDeprovisionPerRun: value });
+      expect(message).toContain("cognito.provisioning.maxDeprovisionPerRun");
+      expect(message).toContain("replaced by cognito.provisioning.deprovisionBudget.maxUsers");
+      expect(message).toContain("1 to 1000");
+      expect(message).toContain(JSON.stringify(value));
+    },
+  );
 
   it.each([
     [
@@ -50,8 +74,41 @@ describe("cognito.provisioning: leavers", () => {
       "cognito.provisioning.deprovision",
       "report, remove-memberships, delete-user",
     ],
-    [{ maxDeprovisionPerRun: 0 }, "cognito.provisioning.maxDeprovisionPerRun", "1 to 1000"],
-    [{ maxDeprovisionPerRun: 2.5 }, "cognito.provisioning.maxDeprovisionPerRun", "1 to 1000"],
+    [
+      { deprovisionBudget: { maxUsers: 0 } },
+      "cognito.provisioning.deprovisionBudget.maxUsers",
+      "integer from 1 to 1000",
+    ],
+    [
+      { deprovisionBudget: { maxUsers: 1001 } },
+      "cognito.provisioning.deprovisionBudget.maxUsers",
+      "integer from 1 to 1000",
+    ],
+    [
+      { deprovisionBudget: { maxUsers: 2.5 } },
+      "cognito.provisioning.deprovisionBudget.maxUsers",
+      "integer from 1 to 1000",
+    ],
+    [
+      { deprovisionBudget: { maxUsers: "10" } },
+      "cognito.provisioning.deprovisionBudget.maxUsers",
+      "integer from 1 to 1000",
+    ],
+    [
+      { deprovisionBudget: { windowHours: 0 } },
+      "cognito.provisioning.deprovisionBudget.windowHours",
+      "integer from 1 to 720 (hours)",
+    ],
+    [
+      { deprovisionBudget: { windowHours: 721 } },
+      "cognito.provisioning.deprovisionBudget.windowHours",
+      "integer from 1 to 720 (hours)",
+    ],
+    [
+      { deprovisionBudget: { maxUsers: 5, perRun: 2 } },
+      "cognito.provisioning.deprovisionBudget.perRun",
+      "maxUsers, windowHours",
+    ],
     [{ inactiveDays: 0 }, "cognito.provisioning.inactiveDays", "1 to 3650"],
     [{ inactiveDays: "90" }, "cognito.provisioning.inactiveDays", "1 to 3650"],
     [{ deprovisionSchedule: "daily" }, "cognito.provisioning.deprovisionSchedule", "rate(<n>"],
@@ -64,7 +121,10 @@ describe("cognito.provisioning: leavers", () => {
     const message = rejection(settings);
     expect(message).toContain(field);
     expect(message).toContain(expected);
-    expect(message).toContain(JSON.stringify(Object.values(settings)[0]));
+    const value = Object.values(settings)[0]!;
+    // The bad value itself (inside the budget object: the offending key's value).
+    const bad = typeof value === "object" ? Object.values(value as object).at(-1) : value;
+    expect(message).toContain(JSON.stringify(bad));
   });
 });
 

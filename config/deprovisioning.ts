@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { DEFAULT_MAX_DEPROVISION_PER_RUN, DEPROVISION_MODES } from "../lambda-src/deprovisioning/contract";
+import {
+  DEFAULT_DEPROVISION_BUDGET,
+  DEPROVISION_BUDGET_LIMITS,
+  DEPROVISION_MODES,
+} from "../lambda-src/deprovisioning/contract";
 
 /** How often the scheduled reconciliation runs unless `deprovisionSchedule` says otherwise. */
 export const DEFAULT_DEPROVISION_SCHEDULE = "rate(1 day)";
@@ -88,6 +92,14 @@ function isCronField(field: string, rule: CronFieldRule): boolean {
   });
 }
 
+/** Where the deletion budget's size is set (named by the message refusing `maxDeprovisionPerRun`). */
+export const MAX_USERS_FIELD = "cognito.provisioning.deprovisionBudget.maxUsers";
+
+function integerInRange(range: { readonly min: number; readonly max: number }, unit: string) {
+  const error = `expected an integer from ${range.min} to ${range.max}${unit}`;
+  return z.number({ error }).int({ error }).min(range.min, { error }).max(range.max, { error });
+}
+
 /**
  * Keys of `cognito.provisioning` for leavers (the deprovisioning Lambda). Spread into that object's schema,
  * so they sit beside the other provisioning settings.
@@ -97,13 +109,29 @@ export const deprovisioningFields = {
   deprovision: z
     .enum(DEPROVISION_MODES, { error: `expected one of ${DEPROVISION_MODES.join(", ")}` })
     .default("report"),
-  /** Circuit breaker: a run that would change more users than this changes none and alarms instead. */
+  /**
+   * The deletion budget: at most `maxUsers` users changed destructively per rolling `windowHours`, counted
+   * across every invocation in a DynamoDB table (the deprovisioner reserves a slot before each change).
+   */
+  deprovisionBudget: z
+    .strictObject({
+      maxUsers: integerInRange(DEPROVISION_BUDGET_LIMITS.maxUsers, " (users per window)").default(
+        DEFAULT_DEPROVISION_BUDGET.maxUsers,
+      ),
+      windowHours: integerInRange(DEPROVISION_BUDGET_LIMITS.windowHours, " (hours)").default(
+        DEFAULT_DEPROVISION_BUDGET.windowHours,
+      ),
+    })
+    .prefault({}),
+  /**
+   * Refused: a per-run limit let concurrent runs each spend it (12 events, 12 runs, 12 deletions with a limit
+   * of 3). Present only to say what replaced it.
+   */
   maxDeprovisionPerRun: z
-    .number({ error: "expected an integer from 1 to 1000" })
-    .int({ error: "expected an integer from 1 to 1000" })
-    .min(1, { error: "expected an integer from 1 to 1000" })
-    .max(1000, { error: "expected an integer from 1 to 1000" })
-    .default(DEFAULT_MAX_DEPROVISION_PER_RUN),
+    .never({
+      error: `replaced by ${MAX_USERS_FIELD} (users changed per rolling window across all runs, an integer from ${DEPROVISION_BUDGET_LIMITS.maxUsers.min} to ${DEPROVISION_BUDGET_LIMITS.maxUsers.max}): move the value there and remove this key`,
+    })
+    .optional(),
   /** Also deprovision people whose last recorded sign-in is more than this many days old. Off by default. */
   inactiveDays: z
     .number({ error: "expected an integer from 1 to 3650 (days)" })

@@ -15,17 +15,7 @@ import {
   type NamedPolicy,
   type Substitution,
 } from "../../__tests__/helpers/iam-simulator";
-import {
-  accessRoleArn,
-  bridgeSubstitutions,
-  bridgeValues,
-  identityStoreArn,
-  lambdaRoleArn,
-  userPoolArn,
-} from "../../__tests__/helpers/bridge-iam";
 import type { DeprovisionMode } from "../../lambda-src/deprovisioning/contract";
-import { identityStoreAccessRoleName } from "../identity-center/identity-store-access";
-import { DEPROVISIONING_CALLER, deprovisioningFunctionName } from "./deprovisioning";
 
 const ACCOUNT = "111111111111";
 const STORE_ID = "d-1234567890";
@@ -55,6 +45,9 @@ const VALUES: Substitution[] = [
   [/aws_cognito_user_pool\..*\.arn$/, POOL],
   [/aws_cloudwatch_log_group\..*\.arn$/, `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/${ROLE}`],
   [/aws_lambda_function\..*\.arn$/, FUNCTION],
+  // The budget table and the event queue (their permissions: deprovisioning-budget/-events.test.ts).
+  [/aws_dynamodb_table\..*\.arn$/, `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/${ROLE}-budget`],
+  [/aws_sqs_queue\..*\.arn$/, `arn:aws:sqs:eu-west-1:${ACCOUNT}:${ROLE}-events`],
 ];
 
 function synthMode(mode: DeprovisionMode, groupMap?: Record<string, string>) {
@@ -95,22 +88,37 @@ describe("Deprovisioning construct in the cognito stack", () => {
       IDENTITY_STORE_REGION: expect.stringContaining("region"),
       USER_POOL_ID: expect.stringMatching(/^\$\{aws_cognito_user_pool\..*\.id\}$/),
       DEPROVISION_MODE: "report",
-      MAX_DEPROVISION_PER_RUN: "10",
+      BUDGET_TABLE_NAME: expect.stringMatching(
+        /^\$\{aws_dynamodb_table\.deprovisioning_budget_table_\w+\.name\}$/,
+      ),
+      BUDGET_MAX_USERS: "10",
+      BUDGET_WINDOW_HOURS: "24",
       POWERTOOLS_SERVICE_NAME: ROLE,
     });
+    expect(variables).not.toHaveProperty("MAX_DEPROVISION_PER_RUN");
     expect(variables.GROUP_MAP).toMatch(/^\$\{jsonencode\(/);
     expect(variables).not.toHaveProperty("INACTIVE_DAYS");
     expect(variables).not.toHaveProperty("IDENTITY_STORE_ROLE_ARN");
     expect(fn().timeout).toBe(300);
+    // A burst of events queues up behind two concurrent runs instead of starting one run per event.
+    expect(fn().reserved_concurrent_executions).toBe(2);
     const withInactivity = synthBridge(
       configWith((c) => {
-        c.cognito.provisioning = { ...c.cognito.provisioning, inactiveDays: 120, maxDeprovisionPerRun: 3 };
+        c.cognito.provisioning = {
+          ...c.cognito.provisioning,
+          inactiveDays: 120,
+          deprovisionBudget: { maxUsers: 3, windowHours: 6 },
+        };
       }),
     ).cognito;
     const other = (Object.values(resources(withInactivity, "aws_lambda_function")) as TerraformJson[]).find(
       (f) => f.function_name === ROLE,
     )!;
-    expect(other.environment.variables).toMatchObject({ INACTIVE_DAYS: "120", MAX_DEPROVISION_PER_RUN: "3" });
+    expect(other.environment.variables).toMatchObject({
+      INACTIVE_DAYS: "120",
+      BUDGET_MAX_USERS: "3",
+      BUDGET_WINDOW_HOURS: "6",
+    });
     // The JIT Lambda records the day of each sign-in only when inactivity is judged by it.
     const jitOf = (stack: string) =>
       (Object.values(resources(stack, "aws_lambda_function")) as TerraformJson[]).find((f) =>
@@ -120,7 +128,7 @@ describe("Deprovisioning construct in the cognito stack", () => {
     expect(jitOf(cognito).environment.variables.RECORD_LAST_SIGN_IN).toBe("false");
   });
 
-  it("an EventBridge rule on this pool's successful AdminDisableUser/AdminDeleteUser CloudTrail events invokes it", () => {
+  it("an EventBridge rule on this pool's successful AdminDisableUser/AdminDeleteUser CloudTrail events feeds its queue", () => {
     const rules = Object.values(resources(cognito, "aws_cloudwatch_event_rule")) as TerraformJson[];
     expect(rules).toHaveLength(1);
     if (!terraformAvailable()) {
@@ -141,13 +149,15 @@ describe("Deprovisioning construct in the cognito stack", () => {
         requestParameters: { userPoolId: ["POOL"] },
       },
     });
-    const [targetId, target] = Object.entries(resources(cognito, "aws_cloudwatch_event_target"))[0]!;
-    expect(target.arn).toMatch(/aws_lambda_function\..*deprovisioning.*\.arn/);
-    expect(targetId).toBeDefined();
-    const permission = (Object.values(resources(cognito, "aws_lambda_permission")) as TerraformJson[]).find(
-      (p) => p.principal === "events.amazonaws.com",
-    )!;
-    expect(permission.source_arn).toMatch(/aws_cloudwatch_event_rule\..*\.arn/);
+    const targets = Object.values(resources(cognito, "aws_cloudwatch_event_target")) as TerraformJson[];
+    expect(targets).toHaveLength(1);
+    // The rule sends to the SQS event queue (deprovisioning-events.test.ts), never to the function directly.
+    expect(targets[0]!.arn).toMatch(/^\$\{aws_sqs_queue\.deprovisioning_events_queue_\w+\.arn\}$/);
+    expect(
+      (Object.values(resources(cognito, "aws_lambda_permission")) as TerraformJson[]).filter(
+        (p) => p.principal === "events.amazonaws.com",
+      ),
+    ).toEqual([]);
   });
 
   it("an EventBridge Scheduler schedule (daily by default, UTC) sends the reconcile input with its own role", async () => {
@@ -191,20 +201,47 @@ describe("Deprovisioning construct in the cognito stack", () => {
     ).toBe(false);
   });
 
-  it("alarms on the circuit breaker, report-mode findings, failed runs and errors, to the existing alarm topic", () => {
+  it("alarms on held-back users, report-mode findings, failed runs, errors and the dead-letter queue, to the existing alarm topic", () => {
     const alarms = (
       Object.values(resources(cognito, "aws_cloudwatch_metric_alarm")) as TerraformJson[]
     ).filter((a) => String(a.alarm_name).startsWith(ROLE));
     const byMetric = Object.fromEntries(alarms.map((a) => [a.metric_name, a]));
     expect(Object.keys(byMetric).sort()).toEqual(
-      ["CircuitBreakerTripped", "Errors", "LeaversReported", "RunFailures"].sort(),
+      [
+        "ApproximateNumberOfMessagesVisible",
+        "Errors",
+        "LeaversReported",
+        "RunFailures",
+        "UsersHeldBack",
+      ].sort(),
     );
-    expect(byMetric.CircuitBreakerTripped).toMatchObject({
+    expect(alarms).toHaveLength(5);
+    expect(JSON.stringify(alarms)).not.toContain("CircuitBreakerTripped");
+    expect(byMetric.UsersHeldBack).toMatchObject({
+      alarm_name: `${ROLE}-users-held-back`,
       namespace: "IdcOidcBridge",
       dimensions: { service: ROLE },
       statistic: "Sum",
       comparison_operator: "GreaterThanThreshold",
       threshold: 0,
+    });
+    // The description tells the operator what happened and what to do, with the budget's numbers.
+    expect(byMetric.UsersHeldBack.alarm_description).toMatch(/10 users per 24 h/);
+    expect(byMetric.UsersHeldBack.alarm_description).toContain(
+      "cognito.provisioning.deprovisionBudget.maxUsers",
+    );
+    expect(byMetric.UsersHeldBack.alarm_description).toContain("NOT changed");
+    // Any message in the dead-letter queue: an event that failed every delivery.
+    expect(byMetric.ApproximateNumberOfMessagesVisible).toMatchObject({
+      namespace: "AWS/SQS",
+      dimensions: {
+        QueueName: expect.stringMatching(
+          /^\$\{aws_sqs_queue\.deprovisioning_events_dead-letter-queue_\w+\.name\}$/,
+        ),
+      },
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      treat_missing_data: "notBreaching",
     });
     const topics = Object.keys(resources(cognito, "aws_sns_topic"));
     expect(topics).toHaveLength(1);
@@ -306,83 +343,5 @@ describe("deprovisioner role, proven with the IAM simulator", () => {
     await neverAllowed(policies);
     expect(await deleteUser(policies)).toBe(true);
     expect(await deleteMembership(policies, ADMINS)).toBe(false);
-  });
-});
-
-describe("cross-account mode: the identity-center stack's access role for the deprovisioner", () => {
-  const IDC = "333333333333";
-  const COGNITO = "444444444444";
-  const ENV = "stage";
-  const FN = deprovisioningFunctionName(ENV);
-  const ACCESS = identityStoreAccessRoleName(ENV, DEPROVISIONING_CALLER);
-  const bridge = synthBridge(
-    configWith((c) => {
-      c.environment = ENV;
-      c.backend = { type: "local" };
-      c.identityCenter.accountId = IDC;
-      c.cognito.accountId = COGNITO;
-      c.cognito.provisioning = {
-        ...c.cognito.provisioning,
-        deprovision: "delete-user",
-        groupMap: { "cognito-admins": "platform-admins" },
-      };
-    }),
-  );
-  const v = bridgeValues(
-    ["platform-admins", "developers", "readers"],
-    { identityCenter: IDC, cognito: COGNITO },
-    { accessRoleNames: { [DEPROVISIONING_CALLER]: ACCESS } },
-  );
-  const values = bridgeSubstitutions(v);
-  const store = identityStoreArn(v);
-
-  it("the function only assumes its own access role; that role may delete users of this store only", async () => {
-    const fn = (Object.values(resources(bridge.cognito, "aws_lambda_function")) as TerraformJson[]).find(
-      (f) => f.function_name === FN,
-    )!;
-    expect(fn.environment.variables.IDENTITY_STORE_ROLE_ARN).toMatch(
-      /identity-store-access_deprovisioning_role/,
-    );
-    const own = rolePolicies(bridge.cognito, FN, values);
-    const ownActions = own.flatMap((p) => p.policy.Statement.flatMap((st) => st.Action as string[]));
-    expect(ownActions.filter((a) => a.startsWith("identitystore:"))).toEqual([]);
-    const self = `arn:aws:sts::${COGNITO}:assumed-role/${FN}/session`;
-    expect(await allowed(own, "cognito-idp:ListUsers", { userpool: userPoolArn(v) }, self)).toBe(true);
-
-    const trust = roleTrustPolicy(bridge.identityCenter, ACCESS, values);
-    const assume = (principalRole: string) =>
-      simulateAssumeRole({
-        trustPolicy: trust,
-        roleArn: accessRoleArn(v, DEPROVISIONING_CALLER),
-        principal: `arn:aws:sts::${COGNITO}:assumed-role/${principalRole}/session`,
-        callerPolicies: own,
-        context: { "aws:PrincipalArn": lambdaRoleArn(v, principalRole), "aws:PrincipalAccount": COGNITO },
-      });
-    expect((await assume(FN)).allowed).toBe(true);
-    expect((await assume(deprovisioningFunctionName("prod"))).allowed).toBe(false);
-
-    const access = rolePolicies(bridge.identityCenter, ACCESS, values);
-    const accessSession = `arn:aws:sts::${IDC}:assumed-role/${ACCESS}/session`;
-    const may = (action: string, resources: Record<string, string>) =>
-      allowed(access, action, resources, accessSession);
-    expect(await may("identitystore:DeleteUser", { Identitystore: store, User: user("u-1") })).toBe(true);
-    expect(
-      await may("identitystore:DeleteUser", {
-        Identitystore: identityStoreArn(v, "d-9999999999"),
-        User: user("u-1"),
-      }),
-    ).toBe(false);
-    expect(
-      await allowed(access, "identitystore:UpdateUser", { Identitystore: store, User: user("u-1") }),
-    ).toBe(false);
-    expect(await may("identitystore:ListUsers", { Identitystore: store, AllUsers: user("*") })).toBe(true);
-    expect(
-      await may("identitystore:DeleteGroupMembership", {
-        Identitystore: store,
-        Group: group(v.groupIds["platform-admins"]!),
-        GroupMembership: membership("m-1"),
-        User: user("u-1"),
-      }),
-    ).toBe(false);
   });
 });

@@ -44,6 +44,8 @@ export interface NodejsFunctionProps {
   readonly memorySizeMb: number;
   readonly timeoutSeconds: number;
   readonly logRetentionDays: number;
+  /** Concurrent executions reserved for (and at most allowed to) the function [none: the account's pool]. */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -126,6 +128,9 @@ export class NodejsFunction extends Construct {
       tracingConfig: { mode: "Active" },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
       environment: { variables: { ...props.environment } },
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
     });
     this.roleName = props.functionName;
     this.functionName = this.function.functionName;
@@ -134,12 +139,13 @@ export class NodejsFunction extends Construct {
 
   /**
    * Another inline policy on the role, for permissions on resources that themselves reference the function
-   * (such as the user pool that triggers it): the function does not wait for this policy, so no cycle.
+   * (such as the user pool that triggers it): the function does not wait for this policy, so no cycle. What
+   * needs the permissions in place (an event source mapping) depends on the returned policy.
    */
-  public addPolicy(name: string, statements: readonly PolicyStatement[]): void {
+  public addPolicy(name: string, statements: readonly PolicyStatement[]): IamRolePolicy {
     const doc = new DataAwsIamPolicyDocument(this, `${name}-policy`, {
       statement: policyDocumentStatements(statements),
     });
-    new IamRolePolicy(this, `${name}-role-policy`, { name, role: this.role.id, policy: doc.json });
+    return new IamRolePolicy(this, `${name}-role-policy`, { name, role: this.role.id, policy: doc.json });
   }
 }
