@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { printParseErrorCode, visit, type ParseError } from "jsonc-parser";
 import { z } from "zod";
 import { bridgeConfigSchema, type BridgeConfig } from "./schema";
+import { closest, didYouMean } from "./suggest";
 
 export * from "./schema";
 export * from "./federation";
@@ -150,19 +151,31 @@ function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
   }
   if (issue.code === "unrecognized_keys") {
     const obj = valueAt(raw, issue.path) as Record<string, unknown>;
-    return issue.keys.map((key) => ({
-      path: formatPath([...issue.path, key]),
-      message: `unknown key; expected one of ${knownKeys(issue.path, raw).join(", ")}`,
-      value: describe(obj?.[key]),
-    }));
+    const known = knownKeys(issue.path, raw);
+    return issue.keys.map((key) => {
+      const near = closest(key, known);
+      return {
+        path: formatPath([...issue.path, key]),
+        message:
+          (near === undefined
+            ? "unknown key; "
+            : `unknown key; did you mean ${formatPath([...issue.path, near])}? `) +
+          `expected one of ${known.join(", ")}`,
+        value: describe(obj?.[key]),
+      };
+    });
   }
   if (issue.code === "invalid_key") {
     // A bad record key: show the key, with the key schema's own message.
+    const key = issue.path.at(-1);
+    const near = typeof key === "string" ? closest(key, knownKeys(issue.path.slice(0, -1), raw)) : undefined;
     return [
       {
         path: formatPath(issue.path),
-        message: issue.issues[0]?.message ?? issue.message,
-        value: describe(issue.path.at(-1)),
+        message:
+          (issue.issues[0]?.message ?? issue.message) +
+          (near === undefined ? "" : `; did you mean ${formatPath([...issue.path.slice(0, -1), near])}?`),
+        value: describe(key),
       },
     ];
   }
@@ -172,7 +185,9 @@ function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
   const message =
     value === undefined && issue.code === "invalid_type" && !issue.message.startsWith("required")
       ? `required: ${issue.message}`
-      : issue.message;
+      : issue.code === "invalid_value"
+        ? issue.message + didYouMean(value, issue.values.map(String))
+        : issue.message;
   return [{ path: formatPath(issue.path), message, value: describe(value) }];
 }
 
