@@ -132,11 +132,18 @@ const JSON_SYNTAX_MESSAGES: Record<string, string> = {
 /** Validates a parsed config object. */
 export function parseConfig(raw: unknown, source = "(inline)"): BridgeConfig {
   const result = bridgeConfigSchema.safeParse(raw, { error: defaultMessage, reportInput: true });
-  if (result.success) return result.data;
+  // `$schema` is for editors only: nothing downstream sees it.
+  if (result.success) return omitSchemaKey(result.data);
   throw new ConfigError(
     source,
     result.error.issues.flatMap((issue) => toProblems(issue, raw)),
   );
+}
+
+function omitSchemaKey(config: BridgeConfig): BridgeConfig {
+  const rest: BridgeConfig = { ...config };
+  delete rest.$schema;
+  return rest;
 }
 
 function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
