@@ -7,15 +7,9 @@ import { partitionOfRegion } from "./accounts";
 import { AWS_REGIONS } from "./aws";
 import { ENTERPRISE_FIELDS } from "./cognito-attributes";
 import { awsManagedPolicyProblem } from "./managed-policies";
+import { IDC_ACS_URL, IDC_ISSUER_URL } from "./identity-center-urls";
 import type { PartialConfig } from "./shape";
 import { didYouMean } from "./suggest";
-
-/** IdC SAML 2.0 issuer: `https://<region>.signin.aws.amazon.com/platform/saml/d-xxxxxxxxxx`. */
-export const IDC_ISSUER_URL =
-  /^https:\/\/([a-z0-9-]+)\.signin\.aws\.amazon\.com\/platform\/saml\/(d-[0-9a-f]{10})$/;
-/** IdC assertion consumer service: `https://<region>.signin.aws.amazon.com/platform/saml/acs/<uuid>`. */
-export const IDC_ACS_URL =
-  /^https:\/\/([a-z0-9-]+)\.signin\.aws\.amazon\.com\/platform\/saml\/acs\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * The `${path:…}` sources IAM Identity Center accepts for ABAC with an external identity provider (IAM Identity

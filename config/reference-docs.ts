@@ -11,7 +11,10 @@ export interface FieldDoc {
 }
 
 export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
-  $schema: { doc: "path or URL of this JSON Schema, for editors; the bridge ignores it", example: "./config.schema.json" },
+  $schema: {
+    doc: "path or URL of this JSON Schema, for editors; the bridge ignores it",
+    example: "./config.schema.json",
+  },
   environment: { doc: "prefixes stack ids (`<environment>-<stack>`) and resource names" },
   tags: { doc: "AWS default tags for every AWS resource; `aws:` keys are not allowed" },
   backend: { doc: "where Terraform keeps each stack's state (README: Remote state)" },
@@ -25,11 +28,19 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     doc: "s3: KMS key that encrypts the state (SSE-KMS): key id, alias or ARN; an ARN must be in `backend.region`",
     example: "arn:aws:kms:eu-west-1:111111111111:alias/tfstate",
   },
-  "backend.dynamodbTable": { doc: "s3: legacy DynamoDB lock table (S3-native locking makes it unnecessary)", example: "tfstate-lock" },
+  "backend.dynamodbTable": {
+    doc: "s3: legacy DynamoDB lock table (S3-native locking makes it unnecessary)",
+    example: "tfstate-lock",
+  },
   "backend.organization": { doc: "cloud: the HCP Terraform organization", example: "acme" },
   "backend.workspacePrefix": { doc: "cloud: prefix of the workspace names", example: "idc-bridge-" },
-  "backend.hostname": { doc: "cloud: HCP Terraform or Terraform Enterprise host", example: "app.terraform.io" },
-  identityCenter: { doc: "the IAM Identity Center instance and what the identity-center stack creates in it" },
+  "backend.hostname": {
+    doc: "cloud: HCP Terraform or Terraform Enterprise host",
+    example: "app.terraform.io",
+  },
+  identityCenter: {
+    doc: "the IAM Identity Center instance and what the identity-center stack creates in it",
+  },
   "identityCenter.region": { doc: "region of the IdC instance" },
   "identityCenter.accountId": {
     doc: "the 12-digit account of IAM Identity Center (management or delegated administrator); required when the config names a Cognito account (README: Cross-account deployments)",
@@ -47,13 +58,19 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     doc: "IdC console → Settings → identity source → SAML issuer URL; checked at plan time against the instance's identity store id",
   },
   "identityCenter.acsUrl": { doc: "IdC console → Settings → identity source → ACS URL" },
-  "identityCenter.groups": { doc: "Identity Store groups the stack creates; only the JIT Lambda puts people in them" },
+  "identityCenter.groups": {
+    doc: "Identity Store groups the stack creates; only the JIT Lambda puts people in them",
+  },
   "identityCenter.groups[].name": { doc: "group display name, unique" },
   "identityCenter.groups[].description": { doc: "group description" },
-  "identityCenter.permissionSets": { doc: "permission sets and their assignments to `identityCenter.groups`" },
+  "identityCenter.permissionSets": {
+    doc: "permission sets and their assignments to `identityCenter.groups`",
+  },
   "identityCenter.permissionSets[].name": { doc: "permission set name, unique" },
   "identityCenter.permissionSets[].description": { doc: "shown in the access portal" },
-  "identityCenter.permissionSets[].sessionDuration": { doc: "role session length, ISO-8601 from PT1H to PT12H" },
+  "identityCenter.permissionSets[].sessionDuration": {
+    doc: "role session length, ISO-8601 from PT1H to PT12H",
+  },
   "identityCenter.permissionSets[].relayState": {
     doc: "where the console opens after sign-in",
     example: "https://console.aws.amazon.com/ec2/home",
@@ -65,7 +82,10 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     doc: "customer managed policies by name and path; they must exist in every assigned account",
     example: [{ name: "team-boundary", path: "/" }],
   },
-  "identityCenter.permissionSets[].customerManagedPolicies[].name": { doc: "policy name", example: "team-boundary" },
+  "identityCenter.permissionSets[].customerManagedPolicies[].name": {
+    doc: "policy name",
+    example: "team-boundary",
+  },
   "identityCenter.permissionSets[].customerManagedPolicies[].path": { doc: "policy path", example: "/team/" },
   "identityCenter.permissionSets[].inlinePolicy": {
     doc: "IAM policy as an object or a JSON string, validated against the policy grammar; at most 32,768 characters",
@@ -82,11 +102,21 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     doc: "a customer managed policy as the boundary",
     example: { name: "boundary", path: "/" },
   },
-  "identityCenter.permissionSets[].permissionsBoundary.customerManagedPolicy.name": { doc: "policy name", example: "boundary" },
-  "identityCenter.permissionSets[].permissionsBoundary.customerManagedPolicy.path": { doc: "policy path", example: "/" },
-  "identityCenter.permissionSets[].assignments": { doc: "which group gets the permission set in which accounts" },
+  "identityCenter.permissionSets[].permissionsBoundary.customerManagedPolicy.name": {
+    doc: "policy name",
+    example: "boundary",
+  },
+  "identityCenter.permissionSets[].permissionsBoundary.customerManagedPolicy.path": {
+    doc: "policy path",
+    example: "/",
+  },
+  "identityCenter.permissionSets[].assignments": {
+    doc: "which group gets the permission set in which accounts",
+  },
   "identityCenter.permissionSets[].assignments[].group": { doc: "a group of `identityCenter.groups`" },
-  "identityCenter.permissionSets[].assignments[].accounts": { doc: "12-digit account ids, each once per group" },
+  "identityCenter.permissionSets[].assignments[].accounts": {
+    doc: "12-digit account ids, each once per group",
+  },
   "identityCenter.accessControlAttributes": {
     doc: "ABAC, read from the Identity Store: key (becomes `aws:PrincipalTag/<key>`) ← `${path:…}` source on the IdC user. The bridge's users carry `userName`, `name.givenName`, `name.familyName`, `displayName`, `emails[primary eq true].value`, and `enterprise.<field>` for fields in `cognito.provisioning.enterpriseAttributes`",
   },
@@ -95,8 +125,14 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     example: { name: "cognito", applicationName: "bridge-app", scopes: ["sso:account:access"] },
   },
   "identityCenter.trustedTokenIssuer.name": { doc: "trusted token issuer name", example: "cognito" },
-  "identityCenter.trustedTokenIssuer.applicationName": { doc: "the OAuth application's name", example: "bridge-app" },
-  "identityCenter.trustedTokenIssuer.scopes": { doc: "IdC access scopes the application may use", example: ["sso:account:access"] },
+  "identityCenter.trustedTokenIssuer.applicationName": {
+    doc: "the OAuth application's name",
+    example: "bridge-app",
+  },
+  "identityCenter.trustedTokenIssuer.scopes": {
+    doc: "IdC access scopes the application may use",
+    example: ["sso:account:access"],
+  },
   "identityCenter.trustedTokenIssuer.tokenExchangeAccounts": {
     doc: "accounts allowed to call `CreateTokenWithIAM`",
     example: ["111111111111"],
@@ -106,7 +142,9 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     example: ["https://app.acme.example/callback"],
   },
   cognito: { doc: "the user pool, its upstream IdPs and the JIT Lambda" },
-  "cognito.region": { doc: "region of the user pool and the Lambdas (may differ from IdC's, not its partition)" },
+  "cognito.region": {
+    doc: "region of the user pool and the Lambdas (may differ from IdC's, not its partition)",
+  },
   "cognito.accountId": {
     doc: "account of the user pool and Lambdas [`identityCenter.accountId`]; another account turns on cross-account mode",
     example: "222222222222",
@@ -115,8 +153,13 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     doc: "role the cognito and cloudflare-access stacks' aws providers assume (in the Cognito account)",
     example: "arn:aws:iam::222222222222:role/idc-oidc-bridge-deploy",
   },
-  "cognito.domainPrefix": { doc: "hosted domain `<prefix>.auth.<region>.amazoncognito.com`, without `aws`, `amazon`, `cognito`" },
-  "cognito.userPoolTier": { doc: "feature plan; the V2 pre-token trigger needs one of these", example: "ESSENTIALS" },
+  "cognito.domainPrefix": {
+    doc: "hosted domain `<prefix>.auth.<region>.amazoncognito.com`, without `aws`, `amazon`, `cognito`",
+  },
+  "cognito.userPoolTier": {
+    doc: "feature plan; the V2 pre-token trigger needs one of these",
+    example: "ESSENTIALS",
+  },
   "cognito.mfa": { doc: "TOTP multi-factor authentication for the pool's own users" },
   "cognito.passwordMinimumLength": { doc: "minimum password length for the pool's own users", example: 14 },
   "cognito.upstreamProviders": {
@@ -141,7 +184,9 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     doc: "direction: **user pool attribute (key) ← upstream claim or SAML attribute name (value)**; Cognito writes the pool attribute from the upstream's token at every sign-in through this provider. Keys: standard attributes or declared `custom:` attributes (mutable, `maxLength` 2048); `username` only from `sub` (OIDC). Defaults: OIDC `email`, `email_verified`, `given_name`, `family_name` from the same claims; SAML `email` from `http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress`",
   },
   "cognito.upstreamProviders[].metadataUrl": { doc: "saml: the IdP's metadata URL" },
-  "cognito.groups": { doc: "Cognito groups (`aws_cognito_user_group`); every `groupMap` key and `requiredGroups` entry names one" },
+  "cognito.groups": {
+    doc: "Cognito groups (`aws_cognito_user_group`); every `groupMap` key and `requiredGroups` entry names one",
+  },
   "cognito.groups[].name": { doc: "group name, no spaces" },
   "cognito.groups[].description": { doc: "group description" },
   "cognito.groups[].precedence": { doc: "lower wins when a person is in several groups with IAM roles" },
@@ -150,7 +195,10 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
   },
   "cognito.customAttributes[].name": { doc: "name without `custom:`" },
   "cognito.customAttributes[].type": { doc: "attribute type" },
-  "cognito.customAttributes[].mutable": { doc: "mapped attributes must stay mutable: Cognito rewrites them at every federated sign-in", example: true },
+  "cognito.customAttributes[].mutable": {
+    doc: "mapped attributes must stay mutable: Cognito rewrites them at every federated sign-in",
+    example: true,
+  },
   "cognito.customAttributes[].minLength": { doc: "String: minimum length", example: 0 },
   "cognito.customAttributes[].maxLength": {
     doc: "String: maximum length; Cognito stores at most 2048 characters, and a mapped attribute must allow all 2048 (a longer upstream value fails the sign-in)",
@@ -158,7 +206,9 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
   },
   "cognito.customAttributes[].minValue": { doc: "Number: minimum", example: 0 },
   "cognito.customAttributes[].maxValue": { doc: "Number: maximum", example: 99999 },
-  "cognito.provisioning": { doc: "what the JIT Lambda does at each sign-in, and what the deprovisioning Lambda does with leavers" },
+  "cognito.provisioning": {
+    doc: "what the JIT Lambda does at each sign-in, and what the deprovisioning Lambda does with leavers",
+  },
   "cognito.provisioning.requireVerifiedEmail": {
     doc: 'deny sign-in unless `email_verified` is `"true"` (or the provider has `trustEmail`); `false` prints a warning',
   },
@@ -179,7 +229,10 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     doc: "direction: **Identity Store enterprise field (key: `department`, `costCenter`, `organization`, `division`, `employeeNumber`) ← Cognito attribute (value)**; the Lambda copies it into the IdC user at sign-in, for `${path:enterprise.<field>}` in ABAC (env `ENTERPRISE_ATTRIBUTES`)",
   },
   "cognito.provisioning.memorySizeMb": { doc: "JIT Lambda memory (MB)", example: 512 },
-  "cognito.provisioning.logRetentionDays": { doc: "CloudWatch Logs retention of the Lambdas (days)", example: 90 },
+  "cognito.provisioning.logRetentionDays": {
+    doc: "CloudWatch Logs retention of the Lambdas (days)",
+    example: 90,
+  },
   "cognito.provisioning.deprovision": {
     doc: "leavers (README: Leavers): `report` logs, counts and alarms; `remove-memberships` drops the mapped groups' memberships; `delete-user` deletes the IdC user. Modes other than `report` warn: run `npm run doctor` to check for a CloudTrail trail",
     example: "report",
@@ -197,19 +250,30 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     example: "cron(0 6 * * ? *)",
   },
   "cognito.monitoring": { doc: "alarm thresholds" },
-  "cognito.monitoring.durationAlarmMs": { doc: "p99 duration alarm of the JIT Lambda (Cognito gives up at 5 s)", example: 3000 },
+  "cognito.monitoring.durationAlarmMs": {
+    doc: "p99 duration alarm of the JIT Lambda (Cognito gives up at 5 s)",
+    example: 3000,
+  },
   "cognito.alarmEmail": { doc: "subscribe this address to the alarm topic" },
   "cognito.iamFederation": {
     doc: "IAM roles assumable with the pool's ID tokens (README: IAM OIDC federation)",
   },
-  "cognito.iamFederation.callbackPort": { doc: "loopback port of the `aws-credentials` callback `http://localhost:<port>/callback`" },
-  "cognito.iamFederation.roles": { doc: "at least one role; each needs `managedPolicies` or an `inlinePolicy`" },
-  "cognito.iamFederation.roles[].name": { doc: "IAM role name, unique regardless of case, not starting with `<environment>-idc-oidc-bridge-`" },
+  "cognito.iamFederation.callbackPort": {
+    doc: "loopback port of the `aws-credentials` callback `http://localhost:<port>/callback`",
+  },
+  "cognito.iamFederation.roles": {
+    doc: "at least one role; each needs `managedPolicies` or an `inlinePolicy`",
+  },
+  "cognito.iamFederation.roles[].name": {
+    doc: "IAM role name, unique regardless of case, not starting with `<environment>-idc-oidc-bridge-`",
+  },
   "cognito.iamFederation.roles[].description": { doc: "role description", example: "Read-only audit access" },
   "cognito.iamFederation.roles[].managedPolicies": {
     doc: "AWS managed policies (checked against the list) or customer managed ones of the Cognito account, at most 20",
   },
-  "cognito.iamFederation.roles[].inlinePolicy": { doc: "IAM policy as an object or a JSON string; at most 10,240 characters" },
+  "cognito.iamFederation.roles[].inlinePolicy": {
+    doc: "IAM policy as an object or a JSON string; at most 10,240 characters",
+  },
   "cognito.iamFederation.roles[].maxSessionDuration": { doc: "longest role session (seconds)" },
   "cognito.iamFederation.roles[].requiredGroups": {
     doc: "the role may be assumed only with one of these groups in the `groups` session tag (any one); each must be declared in `cognito.groups` (an upstream group too: declare it there, it may stay empty); empty: anyone who can sign in",
@@ -221,7 +285,10 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
   "cloudflare.sessionDuration": { doc: "Go duration of the app's and its policies' sessions" },
   "cloudflare.access": { doc: "who may sign in; at least one entry in all" },
   "cloudflare.access.emailDomains": { doc: "email domains allowed to sign in" },
-  "cloudflare.access.emails": { doc: "single addresses allowed to sign in", example: ["ada@partner.example"] },
+  "cloudflare.access.emails": {
+    doc: "single addresses allowed to sign in",
+    example: ["ada@partner.example"],
+  },
   "cloudflare.access.groups": {
     doc: "Cloudflare Access group ids allowed to sign in",
     example: ["0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0"],
@@ -234,7 +301,10 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
   "bootstrap.github": { doc: "the repository whose workflows may assume the CI roles" },
   "bootstrap.github.repository": { doc: "`<owner>/<name>`", example: "acme/idc-oidc-bridge" },
   "bootstrap.github.defaultBranch": { doc: "drift detection runs here with the plan role", example: "main" },
-  "bootstrap.github.createOidcProvider": { doc: "false uses the account's existing GitHub OIDC provider", example: true },
+  "bootstrap.github.createOidcProvider": {
+    doc: "false uses the account's existing GitHub OIDC provider",
+    example: true,
+  },
   "bootstrap.stateBucketEncryption": {
     doc: "how the state bucket encrypts objects [SSE-KMS with `backend.kmsKeyId`, else SSE-S3]",
     example: "SSE-KMS",

@@ -5,7 +5,7 @@
 import { bridgeConfigObject, type PartialConfig } from "./shape";
 import { crossFieldChecks } from "./cross-field-checks";
 
-export { IDC_ACS_URL, IDC_ISSUER_URL } from "./identity-center-checks";
+export { IDC_ACS_URL, IDC_ISSUER_URL } from "./identity-center-urls";
 export { upstreamSecretVariable } from "./upstream-providers";
 export type { BridgeConfig, BridgeConfigInput } from "./shape";
 import type { BridgeConfig } from "./shape";

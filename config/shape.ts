@@ -10,7 +10,7 @@ import { httpsUrl } from "./primitives";
 import { upstreamProvider } from "./upstream-providers";
 import { bootstrapConfigSchema } from "./bootstrap";
 import { federationSchemas } from "./federation";
-import { IDC_ACS_URL, IDC_ISSUER_URL } from "./identity-center-checks";
+import { IDC_ACS_URL, IDC_ISSUER_URL } from "./identity-center-urls";
 
 // Every custom message states the expected form; the formatter adds the field path and the bad value.
 
