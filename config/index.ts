@@ -71,6 +71,8 @@ export function parseConfig(raw: unknown, source = "(inline)"): BridgeConfig {
   );
 }
 
+const quoted = (text: string) => [...text.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+
 function omitSchemaKey(config: BridgeConfig): BridgeConfig {
   const rest: BridgeConfig = { ...config };
   delete rest.$schema;
@@ -125,7 +127,14 @@ function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
       ? `required: ${issue.message}`
       : issue.code === "invalid_value"
         ? issue.message + didYouMean(value, issue.values.map(String))
-        : issue.message;
+        : issue.code === "invalid_union" && issue.errors.length === 0
+          ? // No option's discriminator matched: the message quotes the discriminator and its values.
+            issue.message +
+            didYouMean(
+              value,
+              quoted(issue.message).filter((q) => q !== issue.path.at(-1)),
+            )
+          : issue.message;
   return [{ path: formatPath(issue.path), message, value: describe(value) }];
 }
 

@@ -210,6 +210,13 @@ const mistakes: Row[] = [
     ["unknown key; did you mean cognito.upstreamProviders?"],
   ],
   [
+    "a misspelt kind of upstream provider",
+    rich,
+    (c) => (c.cognito.upstreamProviders[1].type = "odic"),
+    "cognito.upstreamProviders[1].type",
+    ['got "odic"', 'did you mean "oidc"?'],
+  ],
+  [
     "a misspelt enum value",
     example,
     (c) => (c.cognito.provisioning.onSyncFailure = "alow"),
