@@ -30,6 +30,8 @@ function runApp(config: unknown) {
     const config = exampleInput();
     config.environment = "qa";
     config.backend = { type: "s3", bucket: "qa-state", region: "us-east-1", keyPrefix: "bridge" };
+    // Without the example's one warning (Admin granted to a group the JIT Lambda manages): nothing on stderr.
+    delete config.cognito.provisioning!.groupMap!["cognito-admins"];
     const run = runApp(config);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
@@ -115,6 +117,60 @@ function runApp(config: unknown) {
     }
     expect(run.stderr.match(/Invalid config/g)).toHaveLength(1);
     expect(existsSync(run.outdir)).toBe(false);
+  });
+
+  it("refuses the six mistakes that used to pass synth (issue 20), naming each once, before writing anything", () => {
+    const config = JSON.parse(
+      readFileSync(path.join(ROOT, "__tests__", "fixtures", "config", "rich.json"), "utf8"),
+    );
+    config.identityCenter.permissionSets[1].managedPolicies = ["arn:aws:iam::aws:policy/SecurityAudt"];
+    config.identityCenter.accessControlAttributes.Department = "${path:enterprise.departmnet}";
+    config.cognito.upstreamProviders[1].issuerUrl =
+      "https://accounts.google.com/.well-known/openid-configuration";
+    config.cognito.upstreamProviders[1].scopes = ["email"];
+    config.cognito.iamFederation = {
+      roles: [
+        {
+          name: "audit",
+          managedPolicies: ["arn:aws:iam::aws:policy/SecurityAudit"],
+          requiredGroups: ["Audits"],
+        },
+      ],
+    };
+    config.backend.kmsKeyId = "arn:aws:kms:us-east-1:333333333333:alias/tfstate";
+    const run = runApp(config);
+    expect(run.status).toBe(1);
+    for (const field of [
+      "identityCenter.permissionSets[1].managedPolicies[0]",
+      "identityCenter.accessControlAttributes.Department",
+      "cognito.upstreamProviders[1].issuerUrl",
+      "cognito.upstreamProviders[1].scopes",
+      "cognito.iamFederation.roles[0].requiredGroups[0]",
+      "backend.kmsKeyId",
+    ]) {
+      expect(run.stderr.split("\n").filter((l) => l.startsWith(`  - ${field}: `))).toHaveLength(1);
+    }
+    expect(existsSync(run.outdir)).toBe(false);
+  });
+
+  it("warns once about each risky combination, with what to do instead, and still synthesizes", () => {
+    const config = JSON.parse(
+      readFileSync(path.join(ROOT, "__tests__", "fixtures", "config", "rich.json"), "utf8"),
+    );
+    config.cognito.provisioning.deprovision = "delete-user";
+    config.cognito.upstreamProviders[1].trustEmail = true;
+    config.identityCenter.permissionSets[0].managedPolicies = ["arn:aws:iam::aws:policy/AdministratorAccess"];
+    const run = runApp(config);
+    expect(run.status).toBe(0);
+    for (const warning of [
+      /^Warning: cognito\.provisioning\.adoptExistingUsers with deprovision "delete-user".*Prefer/gm,
+      /^Warning: cognito\.upstreamProviders \(Google\)\.trustEmail is true.*Remove trustEmail/gm,
+      /^Warning: cognito\.provisioning\.deprovision is "delete-user".*npm run doctor -- --env corp/gm,
+      /^Warning: identityCenter\.permissionSets \(Engineer\) grants AdministratorAccess to engineers.*Prefer/gm,
+    ]) {
+      expect(run.stderr.match(warning)).toHaveLength(1);
+    }
+    expect(existsSync(path.join(run.outdir, "manifest.json"))).toBe(true);
   });
 
   it("warns once on stderr when verified emails are not required, and still synthesizes", () => {

@@ -25,7 +25,12 @@ describe("npm run validate (cli/validate.ts)", () => {
   it("accepts the example and the rich config without loading cdktf or any provider binding, quickly", () => {
     for (const file of [undefined, RICH_CONFIG]) {
       const run = validate(file === undefined ? [] : [file]);
-      expect(run.stderr).toBe("");
+      // The example maps its administrators' group from Cognito, which is worth the warning it gets.
+      expect(run.stderr).toMatch(
+        file === undefined
+          ? /^Warning: identityCenter\.permissionSets \(Admin\) grants AdministratorAccess to platform-admins, [^\n]*\n$/
+          : /^$/,
+      );
       expect(run.status).toBe(0);
       expect(run.stdout).toMatch(/^✔ \S+\.json is valid: environment \w+, stacks \w+-identity-center, /);
       // About a second on the 2-CPU reference machine (tsx start-up included); cdktf alone takes longer.
@@ -107,6 +112,49 @@ describe("npm run validate (cli/validate.ts)", () => {
       stdout: "",
       stderr: "",
     });
+  });
+
+  it("refuses the mistakes that used to pass (issue 20), each with field, value, expected form and suggestion", () => {
+    const config = JSON.parse(readFileSync(RICH_CONFIG, "utf8"));
+    config.identityCenter.permissionSets[1].managedPolicies = ["arn:aws:iam::aws:policy/SecurityAudt"];
+    config.identityCenter.accessControlAttributes.Department = "${path:enterprise.departmnet}";
+    config.cognito.upstreamProviders[1].issuerUrl =
+      "https://accounts.google.com/.well-known/openid-configuration";
+    config.cognito.upstreamProviders[1].scopes = ["email", "profile"];
+    config.cognito.iamFederation = {
+      roles: [
+        {
+          name: "audit",
+          managedPolicies: ["arn:aws:iam::aws:policy/SecurityAudit"],
+          requiredGroups: ["Audits"],
+        },
+      ],
+    };
+    config.backend.kmsKeyId = "arn:aws:kms:us-east-1:333333333333:alias/tfstate";
+    const file = path.join(dir, "six.json");
+    writeFileSync(file, JSON.stringify(config));
+    const run = validate([file]);
+    expect(run.status).toBe(1);
+    const lines = run.stdout.concat(run.stderr).split("\n");
+    for (const [field, expected] of [
+      [
+        "identityCenter.permissionSets[1].managedPolicies[0]",
+        "did you mean arn:aws:iam::aws:policy/SecurityAudit?",
+      ],
+      ["identityCenter.accessControlAttributes.Department", "did you mean ${path:enterprise.department}?"],
+      [
+        "cognito.upstreamProviders[1].issuerUrl",
+        "without /.well-known/openid-configuration, which Cognito appends",
+      ],
+      ["cognito.upstreamProviders[1].scopes", 'expected "openid" among the scopes'],
+      ["cognito.iamFederation.roles[0].requiredGroups[0]", 'did you mean "Audit"?'],
+      ["backend.kmsKeyId", "expected a key in the state bucket's region backend.region (eu-central-1)"],
+    ]) {
+      const found = lines.filter((l) => l.startsWith(`  - ${field}: `));
+      expect(found).toHaveLength(1);
+      expect(found[0]).toContain(expected);
+      expect(found[0]).toMatch(/; got .+$/);
+    }
   });
 
   it("answers a usage error with exit code 2 and the usage", () => {

@@ -12,10 +12,8 @@ import {
   VERIFICATION_ATTRIBUTES,
 } from "./cognito-attributes";
 import { partitionOfRegion } from "./accounts";
-import type { BridgeConfig } from "./schema";
-
-type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
-type Partial = DeepPartial<BridgeConfig>;
+import type { BridgeConfig, PartialConfig as Partial } from "./shape";
+import { didYouMean } from "./suggest";
 
 /** Claims the JIT Lambda adds to the ID token; Cloudflare may read them like attributes. */
 const LAMBDA_CLAIMS = [IDENTITY_STORE_USER_ID_CLAIM, IDC_USER_NAME_CLAIM] as const;
@@ -37,30 +35,31 @@ export function cognitoChecks(c: Partial, ctx: z.RefinementCtx): void {
 
   // Declared groups; groupMap keys must name one of them.
   const groupNames = list(cognito.groups).map((g) => g?.name);
+  const declaredGroups = groupNames.filter((n): n is string => typeof n === "string");
   reportDuplicates(groupNames, ["cognito", "groups"], "name", ctx);
   for (const key of Object.keys(record(provisioning.groupMap))) {
     if (!groupNames.includes(key)) {
       issue(
         ["cognito", "provisioning", "groupMap", key],
-        `expected the key "${key}" to be a group declared in cognito.groups: ${oneOf(groupNames.filter((n) => typeof n === "string") as string[])}`,
+        `expected the key "${key}" to be a group declared in cognito.groups: ${oneOf(declaredGroups)}${didYouMean(key, declaredGroups)}`,
       );
     }
   }
 
   // IAM federation: the JIT Lambda puts the person's Cognito groups (and groupsAttribute values) into the
-  // `groups` session tag, so a required group must be one of them or no one could ever assume the role.
-  if (provisioning.groupsAttribute === undefined) {
-    list(cognito.iamFederation?.roles).forEach((role, i) =>
-      list(role?.requiredGroups).forEach((group, j) => {
-        if (typeof group === "string" && !groupNames.includes(group)) {
-          issue(
-            ["cognito", "iamFederation", "roles", i, "requiredGroups", j],
-            `expected a group declared in cognito.groups: ${oneOf(groupNames.filter((n) => typeof n === "string") as string[])} (or set cognito.provisioning.groupsAttribute for groups an upstream sends)`,
-          );
-        }
-      }),
-    );
-  }
+  // `groups` session tag, so a required group must be one of them or no one could ever assume the role. An
+  // upstream group is named by a Cognito group of the same name, as for groupMap (it may stay empty).
+  list(cognito.iamFederation?.roles).forEach((role, i) =>
+    list(role?.requiredGroups).forEach((group, j) => {
+      if (typeof group === "string" && !declaredGroups.includes(group)) {
+        issue(
+          ["cognito", "iamFederation", "roles", i, "requiredGroups", j],
+          `expected a group declared in cognito.groups: ${oneOf(declaredGroups)}${didYouMean(group, declaredGroups)}` +
+            " (declare a group an upstream sends through groupsAttribute there too; it may stay empty)",
+        );
+      }
+    }),
+  );
 
   // Declared custom attributes, by their token name (custom:<name>).
   const declared = list(cognito.customAttributes);
@@ -81,9 +80,10 @@ export function cognitoChecks(c: Partial, ctx: z.RefinementCtx): void {
     if (bridgeAttributes.includes(name))
       return `expected an attribute other than ${name}, which only the JIT Lambda writes`;
     if (standard.includes(name) || custom.has(name)) return undefined;
+    const hint = didYouMean(name, [...standard, ...custom.keys()]);
     return name.startsWith(CUSTOM_PREFIX)
-      ? `expected a custom attribute declared in cognito.customAttributes (${customHint})`
-      : `expected a standard Cognito attribute (${standard.join(", ")}) or a declared custom attribute (${customHint})`;
+      ? `expected a custom attribute declared in cognito.customAttributes (${customHint})${hint}`
+      : `expected a standard Cognito attribute (${standard.join(", ")}) or a declared custom attribute (${customHint})${hint}`;
   };
 
   // Upstream attribute mappings: only attributes the pool has, and only ones Cognito can update at sign-in.
@@ -212,7 +212,8 @@ export function cognitoChecks(c: Partial, ctx: z.RefinementCtx): void {
       bridgeAttributes.includes(claim)
         ? `expected a claim other than ${claim}, which only the bridge sets (use ${IDENTITY_STORE_USER_ID_CLAIM})`
         : `expected a claim of Cognito's ID token, which Cloudflare reads: a standard attribute (${[...STANDARD_ATTRIBUTES, ...VERIFICATION_ATTRIBUTES].join(", ")}), ` +
-            `a declared custom attribute (${customHint}), a claim the JIT Lambda adds (${LAMBDA_CLAIMS.join(", ")}) or cognito:username`,
+            `a declared custom attribute (${customHint}), a claim the JIT Lambda adds (${LAMBDA_CLAIMS.join(", ")}) or cognito:username` +
+            didYouMean(claim, [...readable, ...custom.keys()]),
     );
   }
 }

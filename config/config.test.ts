@@ -753,7 +753,7 @@ describe("config checks for what only AWS or Cloudflare would reject (or silentl
       "unknown statement key (typo)",
       (c) => (c.identityCenter.permissionSets[0].inlinePolicy.Statement[0].Resources = "*"),
       "identityCenter.permissionSets[0].inlinePolicy.Statement[0].Resources",
-      "unknown key; expected one of Sid, Effect, Action, NotAction, Resource, NotResource, Condition",
+      "unknown key; did you mean identityCenter.permissionSets[0].inlinePolicy.Statement[0].Resource? expected one of Sid, Effect, Action, NotAction, Resource, NotResource, Condition",
     ],
     [
       "policy over 32,768 characters",

@@ -1,8 +1,11 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { printParseErrorCode, visit, type ParseError } from "jsonc-parser";
 import { z } from "zod";
 import { bridgeConfigSchema, type BridgeConfig } from "./schema";
+import { closest, didYouMean } from "./suggest";
+import { jsonProblems, type ConfigProblem } from "./json-syntax";
+
+export { jsonProblems };
 
 export * from "./schema";
 export * from "./federation";
@@ -12,12 +15,7 @@ export { configWarnings } from "./warnings";
 /** The example config: what `npm run synth` uses when BRIDGE_CONFIG is not set. */
 export const DEFAULT_CONFIG_PATH = path.join(__dirname, "example.json");
 
-/** One problem in a config: where, what was there, what was expected. */
-export interface ConfigProblem {
-  readonly path: string;
-  readonly message: string;
-  readonly value: string;
-}
+export type { ConfigProblem } from "./json-syntax";
 
 /** Thrown before anything is synthesized; lists every problem at once. */
 export class ConfigError extends Error {
@@ -62,80 +60,23 @@ export function loadConfig(file: string): BridgeConfig {
   return parseConfig(JSON.parse(text), source);
 }
 
-/** JSON syntax errors and duplicate keys (which JSON.parse would silently resolve), each at line:column. */
-export function jsonProblems(text: string, source: string): ConfigProblem[] {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
-  const at = (offset: number) => {
-    let line = lineStarts.length - 1;
-    while (lineStarts[line] > offset) line--;
-    return `${source}:${line + 1}:${offset - lineStarts[line] + 1}`;
-  };
-  const problems: ConfigProblem[] = [];
-  const keysOfOpenObjects: Set<string>[] = [];
-  visit(
-    text,
-    {
-      onObjectBegin: () => void keysOfOpenObjects.push(new Set()),
-      onObjectEnd: () => void keysOfOpenObjects.pop(),
-      onObjectProperty: (property, offset) => {
-        const keys = keysOfOpenObjects.at(-1);
-        if (keys?.has(property)) {
-          problems.push({
-            path: at(offset),
-            message: "expected each key once per object (JSON.parse would silently keep the last one)",
-            value: JSON.stringify(property),
-          });
-        }
-        keys?.add(property);
-      },
-      onError: (error: ParseError["error"], offset, length) => {
-        // Only the first syntax error: the ones after it follow from it.
-        if (problems.some((p) => p.message.endsWith("(JSON syntax)"))) return;
-        problems.push({
-          path: at(offset),
-          message: `${JSON_SYNTAX_MESSAGES[printParseErrorCode(error)] ?? "expected valid JSON"} (JSON syntax)`,
-          value:
-            length > 0
-              ? JSON.stringify(text.slice(offset, offset + Math.min(length, 40)))
-              : "the end of the file",
-        });
-      },
-    },
-    { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
-  );
-  return problems;
-}
-
-const JSON_SYNTAX_MESSAGES: Record<string, string> = {
-  InvalidSymbol:
-    "expected JSON here: property names and strings in double quotes, numbers, true, false, null, {…} or […]",
-  InvalidNumberFormat: "expected a JSON number such as 12 or 1.5",
-  PropertyNameExpected: 'expected a property name in double quotes (or "}" with no comma before it)',
-  ValueExpected: 'expected a value (or "]" with no comma before it)',
-  ColonExpected: 'expected ":" after the property name',
-  CommaExpected: 'expected "," between items',
-  CloseBraceExpected: 'expected "}" to close the object',
-  CloseBracketExpected: 'expected "]" to close the array',
-  EndOfFileExpected: "expected the end of the file after the top-level value",
-  InvalidCommentToken: "expected no comments (JSON has none)",
-  UnexpectedEndOfComment: "expected no comments (JSON has none)",
-  UnexpectedEndOfString: 'expected the string to end with " on the same line',
-  UnexpectedEndOfNumber: "expected digits after the sign, decimal point or exponent",
-  InvalidUnicode: "expected four hex digits after \\u",
-  InvalidEscapeCharacter: 'expected an escape such as \\n, \\" or \\\\',
-  InvalidCharacter:
-    "expected no control characters (such as a tab or line break) inside a string: escape them",
-};
-
 /** Validates a parsed config object. */
 export function parseConfig(raw: unknown, source = "(inline)"): BridgeConfig {
   const result = bridgeConfigSchema.safeParse(raw, { error: defaultMessage, reportInput: true });
-  if (result.success) return result.data;
+  // `$schema` is for editors only: nothing downstream sees it.
+  if (result.success) return omitSchemaKey(result.data);
   throw new ConfigError(
     source,
     result.error.issues.flatMap((issue) => toProblems(issue, raw)),
   );
+}
+
+const quoted = (text: string) => [...text.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+
+function omitSchemaKey(config: BridgeConfig): BridgeConfig {
+  const rest: BridgeConfig = { ...config };
+  delete rest.$schema;
+  return rest;
 }
 
 function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
@@ -150,19 +91,31 @@ function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
   }
   if (issue.code === "unrecognized_keys") {
     const obj = valueAt(raw, issue.path) as Record<string, unknown>;
-    return issue.keys.map((key) => ({
-      path: formatPath([...issue.path, key]),
-      message: `unknown key; expected one of ${knownKeys(issue.path, raw).join(", ")}`,
-      value: describe(obj?.[key]),
-    }));
+    const known = knownKeys(issue.path, raw);
+    return issue.keys.map((key) => {
+      const near = closest(key, known);
+      return {
+        path: formatPath([...issue.path, key]),
+        message:
+          (near === undefined
+            ? "unknown key; "
+            : `unknown key; did you mean ${formatPath([...issue.path, near])}? `) +
+          `expected one of ${known.join(", ")}`,
+        value: describe(obj?.[key]),
+      };
+    });
   }
   if (issue.code === "invalid_key") {
     // A bad record key: show the key, with the key schema's own message.
+    const key = issue.path.at(-1);
+    const near = typeof key === "string" ? closest(key, knownKeys(issue.path.slice(0, -1), raw)) : undefined;
     return [
       {
         path: formatPath(issue.path),
-        message: issue.issues[0]?.message ?? issue.message,
-        value: describe(issue.path.at(-1)),
+        message:
+          (issue.issues[0]?.message ?? issue.message) +
+          (near === undefined ? "" : `; did you mean ${formatPath([...issue.path.slice(0, -1), near])}?`),
+        value: describe(key),
       },
     ];
   }
@@ -172,7 +125,16 @@ function toProblems(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
   const message =
     value === undefined && issue.code === "invalid_type" && !issue.message.startsWith("required")
       ? `required: ${issue.message}`
-      : issue.message;
+      : issue.code === "invalid_value"
+        ? issue.message + didYouMean(value, issue.values.map(String))
+        : issue.code === "invalid_union" && issue.errors.length === 0
+          ? // No option's discriminator matched: the message quotes the discriminator and its values.
+            issue.message +
+            didYouMean(
+              value,
+              quoted(issue.message).filter((q) => q !== issue.path.at(-1)),
+            )
+          : issue.message;
   return [{ path: formatPath(issue.path), message, value: describe(value) }];
 }
 

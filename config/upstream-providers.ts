@@ -36,6 +36,21 @@ const identifiers = z
   )
   .max(50, { error: "expected at most 50 identifiers per provider" });
 
+/** Where OpenID Connect Discovery 1.0 (section 4) puts the provider configuration under an issuer. */
+const DISCOVERY_SUFFIX = "/.well-known/openid-configuration";
+
+/**
+ * An OIDC issuer as Cognito takes it (CreateIdentityProvider, ProviderDetails oidc_issuer): Cognito appends
+ * /.well-known/openid-configuration itself and compares the discovered `issuer` with this value, so the
+ * document's URL, a query or a fragment here fails every sign-in.
+ */
+const issuerUrl = httpsUrl
+  .refine((u) => !u.replace(/\/+$/, "").endsWith(DISCOVERY_SUFFIX), {
+    error: `expected the issuer itself, such as https://accounts.google.com: without ${DISCOVERY_SUFFIX}, which Cognito appends`,
+  })
+  .refine((u) => !/[?#]/.test(u), { error: "expected an issuer URL without a query or fragment" })
+  .meta({ pattern: "^https://[^?#]*$", not: { pattern: "/\\.well-known/openid-configuration/*$" } });
+
 const common = {
   name: providerName,
   /** Treat this provider's emails as verified (SAML upstreams send no email_verified). */
@@ -51,9 +66,20 @@ export const upstreamProvider = z.discriminatedUnion(
       type: z.literal("oidc"),
       ...common,
       clientId: z.string().min(1).max(255),
-      issuerUrl: httpsUrl,
+      issuerUrl: issuerUrl,
       scopes: z
-        .array(z.string().regex(/^[\w:./-]+$/, { error: "expected an OAuth scope" }))
+        .array(
+          z
+            .string()
+            .regex(/^[\w:./-]+$/, { error: "expected an OAuth scope such as openid, email or profile" }),
+        )
+        // Cognito asks the upstream for an ID token: an authorization request without openid is plain OAuth,
+        // which returns none, so every sign-in fails (OpenID Connect Core 1.0, 3.1.2.1: scope MUST contain openid).
+        .refine((s) => s.includes("openid"), {
+          error:
+            'expected "openid" among the scopes (Cognito needs the upstream\'s ID token), such as ["openid", "email", "profile"]',
+        })
+        .meta({ contains: { const: "openid" } })
         .default(["openid", "email", "profile"]),
       attributeMapping: attributeMapping.default({
         email: "email",
@@ -75,3 +101,8 @@ export const upstreamProvider = z.discriminatedUnion(
 );
 
 export type UpstreamProviderInput = z.input<typeof upstreamProvider>;
+
+/** The environment variable that carries an upstream OIDC provider's client secret into Terraform. */
+export function upstreamSecretVariable(providerName: string): string {
+  return `TF_VAR_upstream_${providerName.toLowerCase().replace(/[^a-z0-9]/g, "_")}_client_secret`;
+}

@@ -319,12 +319,13 @@ describe("bootstrap settings from the config", () => {
         (c.backend as { kmsKeyId?: string }).kmsKeyId = KEY;
       }),
     ).toEqual([expect.stringMatching(/^bootstrap\.stateBucketEncryption: expected "SSE-KMS"/)]);
-    expect(
+    // A key in another region than the bucket: the config itself refuses it now, before the bootstrap looks.
+    expect(() =>
       problems((c) => {
         c.bootstrap = { github: { repository: "acme/x" } };
         (c.backend as { kmsKeyId?: string }).kmsKeyId = `arn:aws:kms:us-east-1:${ACCOUNT}:alias/x`;
       }),
-    ).toEqual([expect.stringMatching(/^backend\.kmsKeyId: expected a key in the bucket's region/)]);
+    ).toThrow(/backend\.kmsKeyId: expected a key in the state bucket's region backend\.region \(eu-west-1\)/);
   });
 
   it("rejects an unknown encryption, naming the field, the value and the choices", () => {
