@@ -361,6 +361,27 @@ describe("npm run doctor", () => {
     expect(code).toBe(1);
   });
 
+  it("compares emails and UserNames by the one identity rule: spaces, case and Unicode form name the same person", async () => {
+    // NFD "é" in the IdC email, spaces around the Cognito email: the Lambdas see the same people.
+    world.idcUsers.push({
+      IdentityStoreId: "d-1234567890",
+      UserId: "u-rene",
+      UserName: "rené@acme.example",
+      UserType: BRIDGE_USER_TYPE,
+      Emails: [{ Value: " Rene\u0301@acme.example ", Primary: true }],
+    });
+    world.cognitoUsers.push({
+      Username: "sub-rene",
+      Enabled: true,
+      Attributes: [{ Name: "email", Value: "  RENÉ@acme.example\t" }],
+    });
+    world.cognitoUsers[7]!.Attributes[0]!.Value = " user7@ACME.example ";
+    world.cognitoUsers[7]!.Attributes.splice(1, 1); // found by email only
+    const { code, output } = await doctor(world);
+    expect(output).not.toContain("✘");
+    expect(code).toBe(0);
+  });
+
   it("reports a missing CLOUDFLARE_API_TOKEN, and a token Cloudflare refuses", async () => {
     let result = await doctor(world, {});
     expect(failure(result.output, `Cloudflare Access app`)).toMatch(/CLOUDFLARE_API_TOKEN is not set/);
