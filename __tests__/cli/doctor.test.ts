@@ -5,6 +5,12 @@
  * GET /accounts/{account_id}/access/apps (query name, exact, page, per_page; `result_info` paging) and
  * GET /accounts/{account_id}/access/identity_providers/{id}.
  */
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+} from "@aws-sdk/client-cloudtrail";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import {
   CognitoIdentityProviderClient,
@@ -32,12 +38,14 @@ const JIT = "prod-idc-oidc-bridge-pre-token-generation";
 const identityStore = mockClient(IdentitystoreClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
 const cloudwatch = mockClient(CloudWatchClient);
+const cloudtrail = mockClient(CloudTrailClient);
 
 /** The deployment the fake APIs describe; each test plants a fault in a fresh copy. */
 interface World {
   outputs: Record<string, Record<string, unknown> | Error>;
   trigger: { LambdaArn: string; LambdaVersion: "V1_0" | "V2_0" | "V3_0" } | undefined;
   metrics: { errors: number[]; throttles: number[]; p99: number[] };
+  trailLogging: boolean;
   idcUsers: User[];
   cognitoUsers: Array<{
     Username: string;
@@ -72,12 +80,14 @@ function healthy(): World {
       "prod-cognito": {
         user_pool_id: POOL_ID,
         pre_token_generation_function: JIT,
+        deprovisioning_function: "prod-idc-oidc-bridge-deprovisioning",
         authorization_url: AUTH_URL,
       },
       "prod-cloudflare-access": { cognito_login_method_id: LOGIN_METHOD },
     },
     trigger: { LambdaArn: `arn:aws:lambda:eu-west-1:111111111111:function:${JIT}`, LambdaVersion: "V2_0" },
     metrics: { errors: [0], throttles: [], p99: [850] },
+    trailLogging: true,
     idcUsers,
     cognitoUsers: Array.from({ length: 150 }, (_, i) => ({
       Username: `sub-${i}`,
@@ -120,6 +130,17 @@ function install(w: World): void {
   identityStore.reset();
   cognito.reset();
   cloudwatch.reset();
+  cloudtrail.reset();
+  const trailArn = "arn:aws:cloudtrail:us-east-1:111111111111:trail/management";
+  cloudtrail.on(DescribeTrailsCommand).resolves({
+    trailList: [
+      { Name: "management", TrailARN: trailArn, HomeRegion: "us-east-1", IsMultiRegionTrail: true },
+    ],
+  });
+  cloudtrail.on(GetTrailStatusCommand, { Name: trailArn }).resolves({ IsLogging: w.trailLogging });
+  cloudtrail
+    .on(GetEventSelectorsCommand)
+    .resolves({ EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true }] });
   // Pages of 100, like the real ListUsers.
   identityStore.on(ListUsersCommand).callsFake((input) => {
     const offset = input.NextToken ? Number(input.NextToken) : 0;
@@ -221,6 +242,7 @@ async function doctor(w: World, env: Record<string, string> = { CLOUDFLARE_API_T
       identityStore: new IdentitystoreClient({ region: "eu-west-1" }),
       cognito: new CognitoIdentityProviderClient({ region: "eu-west-1" }),
       cloudwatch: new CloudWatchClient({ region: "eu-west-1" }),
+      cloudtrail: new CloudTrailClient({ region: "eu-west-1" }),
     };
     const code = await main(["--env", "prod"], { ...env, CLOUDFLARE_API_BASE_URL: cloudflareUrl }, overrides);
     return { code, output: io.log.join("\n"), errors: io.error.join("\n") };
@@ -242,14 +264,27 @@ describe("npm run doctor", () => {
   it("passes a healthy deployment: every line ✔, exit 0, read-only calls only", async () => {
     const { code, output } = await doctor(world);
     expect(output).not.toContain("✘");
-    expect(output.match(/^✔/gm)).toHaveLength(12);
-    expect(output).toContain("All 12 checks passed.");
-    expect(code).toBe(0);
-    const commands = [...identityStore.calls(), ...cognito.calls(), ...cloudwatch.calls()].map(
-      (c) => (c.args[0] as { constructor: { name: string } }).constructor.name,
+    expect(output.match(/^✔/gm)).toHaveLength(13);
+    expect(output).toContain("All 13 checks passed.");
+    expect(output).toContain(
+      "✔ CloudTrail: a trail records the user pool's management events in eu-west-1 — trail management (multi-region)",
     );
+    expect(code).toBe(0);
+    const commands = [
+      ...identityStore.calls(),
+      ...cognito.calls(),
+      ...cloudwatch.calls(),
+      ...cloudtrail.calls(),
+    ].map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name);
     expect(new Set(commands)).toEqual(
-      new Set(["ListUsersCommand", "DescribeUserPoolCommand", "GetMetricDataCommand"]),
+      new Set([
+        "ListUsersCommand",
+        "DescribeUserPoolCommand",
+        "GetMetricDataCommand",
+        "DescribeTrailsCommand",
+        "GetTrailStatusCommand",
+        "GetEventSelectorsCommand",
+      ]),
     );
     expect(identityStore.commandCalls(ListUsersCommand)).toHaveLength(2); // 151 users, 100 a page
     expect(cognito.commandCalls(ListCognitoUsersCommand)).toHaveLength(3); // 150 users, 60 a page
@@ -282,6 +317,12 @@ describe("npm run doctor", () => {
       /invokes .*function:other/,
     ],
     ["Lambda errors", (w) => (w.metrics.errors = [3]), `JIT Lambda ${JIT}: no errors`, /3 errors/],
+    [
+      "no logging CloudTrail trail for the leavers Lambda",
+      (w) => (w.trailLogging = false),
+      "CloudTrail: a trail records the user pool's management events in eu-west-1",
+      /no trail does: management \(multi-region\): logging is off/,
+    ],
     [
       "Lambda throttles",
       (w) => (w.metrics.throttles = [1]),
