@@ -6,6 +6,7 @@ import { tempDir } from "./helpers/temp-dirs";
 import { applyOffline, describeIfTerraform, runTerraform, terraformAvailable } from "./helpers/terraform-cli";
 
 const ROOT = path.join(__dirname, "..");
+const FEDERATED = path.join(__dirname, "fixtures", "config", "federated.json");
 
 // What cdktf 0.21 renders for lifecycle postconditions and output preconditions (copied from its output).
 const CDKTF_HCL = `resource "terraform_data" "checked" {
@@ -203,20 +204,26 @@ resource "aws_cognito_identity_provider" "idp" {
 });
 
 describe("npm run synth:hcl", () => {
-  // As a user runs it: in a project folder that already holds the JSON synth of `npm run synth`.
+  // As a user runs it, with a config of their own (BRIDGE_CONFIG: every stack, identity propagation included),
+  // in a project folder that already holds the JSON synth of `npm run synth`.
   const cwd = tempDir("bridge-hcl-synth-");
-  mkdirSync(path.join(cwd, "cdktf.out", "stacks", "prod-cognito"), { recursive: true });
-  writeFileSync(path.join(cwd, "cdktf.out", "stacks", "prod-cognito", "cdk.tf.json"), "{}");
+  mkdirSync(path.join(cwd, "cdktf.out", "stacks", "umbrella-cognito"), { recursive: true });
+  writeFileSync(path.join(cwd, "cdktf.out", "stacks", "umbrella-cognito", "cdk.tf.json"), "{}");
   const outdir = path.join(cwd, "cdktf.out.hcl");
   const run = spawnSync(
     process.execPath,
     [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "scripts", "synth-hcl.ts")],
-    { cwd, env: { ...process.env, CHECKPOINT_DISABLE: "1", BRIDGE_CONFIG: "" }, encoding: "utf8" },
+    { cwd, env: { ...process.env, CHECKPOINT_DISABLE: "1", BRIDGE_CONFIG: FEDERATED }, encoding: "utf8" },
   );
-  const STACKS = ["prod-cloudflare-access", "prod-cognito", "prod-identity-center"];
+  const STACKS = [
+    "umbrella-cloudflare-access",
+    "umbrella-cognito",
+    "umbrella-identity-center",
+    "umbrella-identity-propagation",
+  ];
   const hcl = (stack: string) => readFileSync(path.join(outdir, "stacks", stack, "cdk.tf"), "utf8");
 
-  it("writes HCL for the three stacks into its own folder, never beside cdk.tf.json", () => {
+  it("writes HCL for the config's stacks into its own folder, never beside cdk.tf.json", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(STACKS);
@@ -227,14 +234,14 @@ describe("npm run synth:hcl", () => {
   });
 
   it("writes conditions as blocks and no one-interpolation strings", () => {
-    const ic = hcl("prod-identity-center");
+    const ic = hcl("umbrella-identity-center");
     expect(ic).toMatch(/^ {4}postcondition \{$/m);
     expect(ic).toMatch(/^ {2}precondition \{$/m);
     for (const stack of STACKS) {
       expect(hcl(stack)).not.toMatch(/condition = \[/);
       expect(hcl(stack)).not.toMatch(/= "\$\{[^"]*\}"$/m);
     }
-    expect(hcl("prod-cognito")).toMatch(
+    expect(hcl("umbrella-cognito")).toMatch(
       /^ {2}role += aws_iam_role\.pre-token-generation_function_role_\w+\.arn$/m,
     );
   });

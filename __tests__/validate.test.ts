@@ -160,6 +160,6 @@ describe("npm run validate (cli/validate.ts)", () => {
   it("answers a usage error with exit code 2 and the usage", () => {
     const run = validate(["--bogus"]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("Usage: npm run validate -- [--quiet] [FILE]");
+    expect(run.stderr).toContain("Usage: npm run validate -- [--quiet] [--env ENV] [FILE]");
   });
 });

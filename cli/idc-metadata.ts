@@ -5,12 +5,14 @@
  *
  * The document is the `identity_center_idp_metadata_xml` output of the `<environment>-cloudflare-access`
  * stack, read with `terraform output` from the stack's directory in the cdktf output directory (where
- * `cdktf deploy` initialised its backend). The environment comes from the config (BRIDGE_CONFIG) unless given.
+ * `cdktf deploy` initialised its backend), as the Cognito side (cognito.assumeRoleArn when set: that stack's
+ * aws provider is in the Cognito account). The config is BRIDGE_CONFIG; --env must be its environment.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runAsScript, runCommand } from "./shared/command";
-import { environmentStack, OUTDIR_OPTION, readStackOutput, stackDirectory } from "./shared/stack-outputs";
+import { awsSide, sideProcessEnv } from "./shared/aws-side";
+import { commandConfig, runAsScript, runAsyncCommand } from "./shared/command";
+import { OUTDIR_OPTION, readStackOutput, stackDirectory } from "./shared/stack-outputs";
 
 export const METADATA_OUTPUT = "identity_center_idp_metadata_xml";
 
@@ -21,8 +23,9 @@ for upload in the IAM Identity Center console.
 
 Options:
   --out FILE          file to write (default: idc-idp-metadata.xml)
-  --env ENV           environment name, as every command takes it (default: "environment" of the
-                      config in BRIDGE_CONFIG or config/example.json); --environment is the same
+  --env ENV           environment name, as every command takes it: must be "environment" of the
+                      config in BRIDGE_CONFIG (default config/example.json), which it defaults to;
+                      --environment is the same
   --stack NAME        stack name (default: <environment>-cloudflare-access)
   --outdir DIR        cdktf output directory (default: cdktf.out)
   -h, --help          show this help`;
@@ -43,8 +46,8 @@ on their first sign-in (just in time) and keeps their mapped group memberships i
 }
 
 /** Runs the command; returns the process exit code (0 ok, 1 failure, 2 usage error). */
-export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
-  return runCommand(
+export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return runAsyncCommand(
     {
       name: "idc-metadata",
       usage: USAGE,
@@ -58,11 +61,13 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
       },
     },
     argv,
-    ({ values }) => {
-      const stack =
-        values.stack ?? environmentStack(values.env ?? values.environment, "cloudflare-access", env);
+    async ({ values }) => {
+      const { config } = commandConfig(env, values.env ?? values.environment);
+      const stack = values.stack ?? `${config.environment}-cloudflare-access`;
       const stackDir = stackDirectory(values.outdir, stack);
-      const xml = readStackOutput(stackDir, stack, METADATA_OUTPUT, env);
+      // The cloudflare-access stack's aws provider is in the Cognito account: its state is read as that side.
+      const processEnv = await sideProcessEnv(awsSide(config, "cognito"), "idc-metadata", env);
+      const xml = readStackOutput(stackDir, stack, METADATA_OUTPUT, processEnv);
       if (xml.trim() === "") {
         throw new Error(
           `output ${METADATA_OUTPUT} of stack ${stack} is empty: deploy the stack (npx cdktf deploy ${stack}) first`,

@@ -23,24 +23,22 @@ import {
   type ApplicationGrant,
   type IamAuthenticationMethod,
 } from "../stacks/identity-propagation/grant";
-import { runAsScript, runAsyncCommand } from "./shared/command";
-import {
-  deployedStackOutputs,
-  environmentStack,
-  OUTDIR_OPTION,
-  readStackOutputsFile,
-} from "./shared/stack-outputs";
+import type { BridgeConfig } from "../config";
+import { awsSide, sideClientConfig, sideProcessEnv } from "./shared/aws-side";
+import { commandConfig, runAsScript, runAsyncCommand } from "./shared/command";
+import { deployedStackOutputs, OUTDIR_OPTION, readStackOutputsFile } from "./shared/stack-outputs";
 
 const USAGE = `Usage: npm run identity-propagation:configure -- [options]
 
 Applies the JWT-bearer grant and the IAM authentication method of the trusted identity propagation
 application (outputs of the <env>-identity-propagation stack) with the AWS SDK. Idempotent: reads the
 current settings and writes only what differs. Needs sso:GetApplicationGrant, sso:PutApplicationGrant,
-sso:GetApplicationAuthenticationMethod and sso:PutApplicationAuthenticationMethod in the IdC account.
+sso:GetApplicationAuthenticationMethod and sso:PutApplicationAuthenticationMethod in the IdC account:
+as identityCenter.assumeRoleArn when the config sets it, else the default credential chain.
 
 Options:
-  --env ENV        environment name (default: "environment" of the config in BRIDGE_CONFIG
-                   or config/example.json); the stack is <env>-identity-propagation
+  --env ENV        environment name: must be "environment" of the config in BRIDGE_CONFIG (default
+                   config/example.json), which it defaults to; the stack is <env>-identity-propagation
   --outdir DIR     cdktf output directory (default: cdktf.out)
   --outputs FILE   the stack's outputs saved with \`terraform output -json\` instead of reading the state
   --dry-run        only report what would change
@@ -198,6 +196,12 @@ function configureAuthenticationMethod(
   );
 }
 
+/** The IAM Identity Center client: the application's region, as the IdC side's configured role. */
+export function ssoAdminClient(config: BridgeConfig, region: string, env: NodeJS.ProcessEnv): SSOAdminClient {
+  const side = awsSide(config, "identityCenter");
+  return new SSOAdminClient({ ...sideClientConfig(side, "identity-propagation-configure", env), region });
+}
+
 /** Runs the command; resolves to the process exit code (0 ok, 1 failure, 2 usage error). */
 export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return runAsyncCommand(
@@ -217,15 +221,21 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Prom
     },
     argv,
     async ({ values }) => {
-      const stack = environmentStack(values.env, "identity-propagation", env);
+      const { config } = commandConfig(env, values.env);
+      const stack = `${config.environment}-identity-propagation`;
+      const side = awsSide(config, "identityCenter");
       const outputs = propagationOutputs(
         values.outputs !== undefined
           ? readStackOutputsFile(values.outputs)
-          : deployedStackOutputs(values.outdir, stack, env),
+          : deployedStackOutputs(
+              values.outdir,
+              stack,
+              await sideProcessEnv(side, "identity-propagation-configure", env),
+            ),
         stack,
       );
       const dryRun = values["dry-run"];
-      const client = new SSOAdminClient({ region: outputs.region });
+      const client = ssoAdminClient(config, outputs.region, env);
       const verb = (c: Change) =>
         c === "unchanged" ? "already as configured" : dryRun ? `would be ${c}` : c;
       const grant = await configureGrant(client, outputs, dryRun);

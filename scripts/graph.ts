@@ -7,13 +7,16 @@
  *   consumer reads: cdktf turns each into an output `cross-stack-output-…` of the producer and a
  *   `data.terraform_remote_state` read in the consumer, so both ends are in the JSON.
  *
- * Without --outdir it synthesizes the example config (config/example.json) into a temporary directory;
- * --write puts the diagram into README.md between the stack-graph markers (a test keeps that copy current).
+ * Without --outdir it synthesizes the config in BRIDGE_CONFIG (default config/example.json; `--env ENV` must be
+ * its environment, as for every command) into a temporary directory; --write puts the example's diagram into
+ * README.md between the stack-graph markers (a test keeps that copy current).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { DEFAULT_CONFIG_PATH } from "../config";
+import { commandConfig } from "../cli/shared/command";
 import { applyOrder, readManifest, readStackJson, type TerraformJson } from "./synth-output";
 
 const ROOT = path.join(__dirname, "..");
@@ -102,8 +105,8 @@ export function readmeGraph(readme: string): string | undefined {
   return m?.[1];
 }
 
-/** Synthesizes the example config into a temporary directory (the real bundle, built when stale). */
-function synthesizeExample(): string {
+/** Synthesizes the config in BRIDGE_CONFIG into a temporary directory (the real bundle, built when stale). */
+function synthesizeConfig(env: NodeJS.ProcessEnv): string {
   const build = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build-lambda.mjs"), "--if-stale"], {
     stdio: "inherit",
   });
@@ -114,27 +117,43 @@ function synthesizeExample(): string {
     [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "main.ts")],
     {
       stdio: "inherit",
-      env: { ...process.env, BRIDGE_CONFIG: "", CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+      env: { ...env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
     },
   );
-  if (synth.status !== 0) throw new Error("synth of config/example.json failed");
+  if (synth.status !== 0) throw new Error(`synth of ${env.BRIDGE_CONFIG || "config/example.json"} failed`);
   return outdir;
 }
 
-function main(argv: string[]): number {
+function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
   const write = argv.includes("--write");
   const flag = argv.indexOf("--outdir");
+  const envFlag = argv.indexOf("--env");
   const unknown = argv.filter(
-    (a, i) => a !== "--write" && a !== "--outdir" && !(flag >= 0 && i === flag + 1),
+    (a, i) =>
+      a !== "--write" &&
+      a !== "--outdir" &&
+      a !== "--env" &&
+      !(flag >= 0 && i === flag + 1) &&
+      !(envFlag >= 0 && i === envFlag + 1),
   );
-  if (unknown.length > 0 || (flag >= 0 && !argv[flag + 1]) || (write && flag >= 0)) {
+  if (
+    unknown.length > 0 ||
+    (flag >= 0 && !argv[flag + 1]) ||
+    (envFlag >= 0 && !argv[envFlag + 1]) ||
+    (write && flag >= 0)
+  ) {
     console.error(
-      "usage: npm run graph [-- --write]     the example config's graph (--write: into README.md)\n" +
-        "       npm run graph -- --outdir DIR  the graph of a synthesized output directory",
+      "usage: npm run graph [-- --env ENV] [-- --write]  the graph of the config in BRIDGE_CONFIG (default\n" +
+        "                                                config/example.json; --write: the example's, into README.md)\n" +
+        "       npm run graph -- --outdir DIR             the graph of a synthesized output directory",
     );
     return 2;
   }
-  const outdir = flag >= 0 ? path.resolve(argv[flag + 1]) : synthesizeExample();
+  const { file } = commandConfig(env, envFlag >= 0 ? argv[envFlag + 1] : undefined);
+  if (write && path.resolve(file) !== DEFAULT_CONFIG_PATH) {
+    throw new Error(`--write puts the example config's graph into README.md: unset BRIDGE_CONFIG (${file})`);
+  }
+  const outdir = flag >= 0 ? path.resolve(argv[flag + 1]) : synthesizeConfig(env);
   try {
     const graph = stackGraph(outdir);
     if (write) {

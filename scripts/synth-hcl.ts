@@ -1,5 +1,5 @@
 /**
- * `npm run synth:hcl [-- --output DIR]`: the stacks as plain Terraform HCL in their own folder (default
+ * `npm run synth:hcl [-- --output DIR] [--env ENV]`: the stacks as plain Terraform HCL in their own folder (default
  * `cdktf.out.hcl/`, never beside the JSON of `npm run synth`), written the way a person would write them, so
  * the HCL is a working exit path from cdktf and reads well in a review:
  *
@@ -17,7 +17,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { format } from "@cdktf/hcl-tools";
+import { commandConfig } from "../cli/shared/command";
 
 const ROOT = path.join(__dirname, "..");
 export const DEFAULT_HCL_OUTDIR = "cdktf.out.hcl";
@@ -178,12 +180,24 @@ export async function repairHcl(hcl: string): Promise<string> {
 }
 
 async function main(args: string[]): Promise<number> {
-  const flag = args.findIndex((a) => a === "--output" || a === "-o");
-  if (args.length > 0 && (flag < 0 || args.length !== 2 || !args[1])) {
-    console.error("usage: npm run synth:hcl [-- --output DIR]");
+  let values: { output?: string; env?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { output: { type: "string", short: "o" }, env: { type: "string" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch {
+    values = { output: "" };
+  }
+  if (values.output === "" || values.env === "") {
+    console.error("usage: npm run synth:hcl [-- --output DIR] [--env ENV]");
     return 2;
   }
-  const outdir = path.resolve(flag >= 0 ? args[flag + 1] : DEFAULT_HCL_OUTDIR);
+  // The config is BRIDGE_CONFIG (default config/example.json), and --env must be its environment.
+  commandConfig(process.env, values.env);
+  const outdir = path.resolve(values.output ?? DEFAULT_HCL_OUTDIR);
   const env = { ...process.env, CHECKPOINT_DISABLE: "1" };
   const build = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build-lambda.mjs"), "--if-stale"], {
     stdio: "inherit",
@@ -213,7 +227,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (e: Error) => {
-      console.error(`synth:hcl: ${e.message}`);
+      console.error(e.name === "ConfigError" ? e.message : `synth:hcl: ${e.message}`);
       process.exitCode = 1;
     },
   );

@@ -10,6 +10,7 @@ import { deprovisioningCaller } from "./cognito/deprovisioning";
 import { preTokenGenerationCaller } from "./cognito/pre-token-generation-function";
 import { IdentityCenterStack } from "./identity-center";
 import { applyPolicyChecks } from "./policy-checks";
+import { escapeLiteralStrings } from "./shared/terraform-literal";
 import { IdentityPropagationStack } from "./identity-propagation";
 
 export { CloudflareAccessStack, CognitoStack, IdentityCenterStack, IdentityPropagationStack };
@@ -126,6 +127,8 @@ export function buildStacks(app: App, config: BridgeConfig, options: BuildOption
     });
   identityPropagation?.addDependency(identityCenter);
   identityPropagation?.addDependency(cognito);
+  // Escaping first: the policy checks read the stacks' output as written.
+  escapeLiteralStrings(app);
   applyPolicyChecks(app);
   return { identityCenter, cognito, cloudflareAccess, identityPropagation };
 }

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { cacheFile, main, parseSettings, type Dependencies } from "../../cli/aws-credentials";
 import { FakeHostedUi } from "../helpers/fake-hosted-ui";
 import { FakeSts } from "../helpers/fake-sts";
-import { captureConsole, deployedStack, type CapturedConsole } from "../helpers/cli";
+import { captureConsole, configFileFor, deployedStack, type CapturedConsole } from "../helpers/cli";
 import { describeIfTerraform } from "../helpers/terraform-cli";
 import { tempDir } from "../helpers/temp-dirs";
 
@@ -271,7 +271,7 @@ describe("aws-credentials", () => {
     // Asynchronous: the fake servers run in this process.
     const child = await promisify(execFile)(
       process.execPath,
-      ["--import", "tsx", "cli/aws-credentials.ts", "--settings", settingsFile, "--role", "bridge-ops"],
+      ["--import", "tsx", "cli/aws-credentials/index.ts", "--settings", settingsFile, "--role", "bridge-ops"],
       { cwd: PROJECT_ROOT, env, encoding: "utf8", timeout: 60_000 },
     );
     expect(child.stderr).not.toContain("aws-credentials:");
@@ -283,11 +283,20 @@ describeIfTerraform("aws-credentials reading the cognito stack's output", () => 
   it("finds the iam_federation output of <env>-cognito", async () => {
     const outdir = tempDir("aws-credentials-out-");
     deployedStack(outdir, "fed-cognito", { iam_federation: settings });
-    expect(await main(["--env", "fed", "--outdir", outdir, "--role", "bridge-ops"], env, browser)).toBe(0);
+    const withConfig = (environment: string) => ({ ...env, BRIDGE_CONFIG: configFileFor(environment) });
+    expect(
+      await main(["--env", "fed", "--outdir", outdir, "--role", "bridge-ops"], withConfig("fed"), browser),
+    ).toBe(0);
     credentials();
 
     deployedStack(outdir, "plain-cognito", { user_pool_id: "x" });
-    expect(await main(["--env", "plain", "--outdir", outdir, "--role", "bridge-ops"], env, browser)).toBe(1);
+    expect(
+      await main(
+        ["--env", "plain", "--outdir", outdir, "--role", "bridge-ops"],
+        withConfig("plain"),
+        browser,
+      ),
+    ).toBe(1);
     expect(io.stderr()).toContain(
       "stack plain-cognito has no iam_federation output: is cognito.iamFederation configured and deployed?",
     );

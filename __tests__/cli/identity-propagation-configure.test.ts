@@ -22,7 +22,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { canonical, main } from "../../cli/identity-propagation-configure";
 import { applicationGrant, iamAuthenticationMethod } from "../../stacks/identity-propagation/grant";
-import { captureConsole, deployedStack, type CapturedConsole } from "../helpers/cli";
+import { captureConsole, configFileFor, deployedStack, type CapturedConsole } from "../helpers/cli";
 import { describeIfTerraform } from "../helpers/terraform-cli";
 import { tempDir } from "../helpers/temp-dirs";
 
@@ -162,7 +162,14 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-const run = (...args: string[]) => main(args, { ...process.env, AWS_REGION: "eu-west-3" });
+/** Runs the command with the config of the environment named by --env (the example's own, else one made for it). */
+const run = (...args: string[]) => {
+  const i = args.indexOf("--env");
+  const environment = i >= 0 ? args[i + 1] : undefined;
+  const config =
+    environment === undefined || environment === "" ? {} : { BRIDGE_CONFIG: configFileFor(environment) };
+  return main(args, { ...process.env, AWS_REGION: "eu-west-3", ...config });
+};
 
 describe("identity-propagation:configure", () => {
   it("puts the grant and the authentication method when IdC has neither, in the IdC region", async () => {

@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { tempDir } from "./temp-dirs";
 import { applyOffline } from "./terraform-cli";
 
 export interface CapturedConsole {
@@ -57,4 +58,22 @@ export function deployedStack(
   fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify({ output }, null, 2));
   if (apply) applyOffline(dir);
   return dir;
+}
+
+/**
+ * A config file for an environment (the example with `environment` and `change` applied), for BRIDGE_CONFIG:
+ * every command takes its config from there and checks `--env` against it.
+ */
+export function configFileFor(
+  environment: string,
+  change: (config: Record<string, any>) => void = () => {}, // eslint-disable-line @typescript-eslint/no-explicit-any
+): string {
+  const example = JSON.parse(
+    fs.readFileSync(path.join(__dirname, "..", "..", "config", "example.json"), "utf8"),
+  ) as Record<string, unknown>;
+  const config = { ...example, environment };
+  change(config);
+  const file = path.join(tempDir("bridge-config-"), `${environment}.json`);
+  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
 }

@@ -4,7 +4,7 @@
  * error printed on stderr (the usage after a usage error).
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ConfigError, displayPath } from "../../config";
+import { ConfigError, displayPath, loadConfig, resolveConfigPath } from "../../config";
 import type { BridgeConfig } from "../../config/schema";
 
 /** A wrong or missing command-line argument: the command prints its usage and exits 2. */
@@ -123,6 +123,28 @@ export async function runAsyncCommand<O extends ParseArgsOptionsConfig, R extend
 export function runAsScript(module: NodeJS.Module, main: (argv: string[]) => number | Promise<number>): void {
   if (require.main !== module) return;
   void Promise.resolve(main(process.argv.slice(2))).then((code) => (process.exitCode = code));
+}
+
+export interface CommandConfig {
+  readonly config: BridgeConfig;
+  /** The file it came from. */
+  readonly file: string;
+}
+
+/**
+ * The one rule of every command and script for the config and `--env`: the config is BRIDGE_CONFIG, else
+ * config/example.json; `--env ENV`, where given, must be that config's `environment` (else a config error
+ * naming the field), and without it the environment is the config's. `given` replaces the file (tests).
+ */
+export function commandConfig(
+  env: NodeJS.ProcessEnv,
+  requestedEnvironment: string | undefined,
+  given?: BridgeConfig,
+): CommandConfig {
+  const file = resolveConfigPath(env);
+  const config = given ?? loadConfig(file);
+  if (requestedEnvironment !== undefined) expectEnvironment(config, requestedEnvironment, file);
+  return { config, file };
 }
 
 /** A config chosen for `--env ENV` must be that environment's. */

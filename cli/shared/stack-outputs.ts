@@ -6,24 +6,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadConfig, resolveConfigPath } from "../../config";
 
 /** The --outdir option of the commands that read deployed stacks: the cdktf output directory. */
 export const OUTDIR_OPTION = { outdir: { type: "string", default: "cdktf.out" } } as const;
-
-/** The environment name of the config in BRIDGE_CONFIG (default config/example.json). */
-export function environmentFromConfig(env: NodeJS.ProcessEnv): string {
-  return loadConfig(resolveConfigPath(env)).environment;
-}
-
-/** The stack `<environment>-<kind>` of the environment given, else of the config's (BRIDGE_CONFIG). */
-export function environmentStack(
-  environment: string | undefined,
-  kind: string,
-  env: NodeJS.ProcessEnv,
-): string {
-  return `${environment ?? environmentFromConfig(env)}-${kind}`;
-}
 
 /** The synthesized directory of a stack, which must exist (`npm run synth` and deploy first). */
 export function stackDirectory(outdir: string, stack: string): string {

@@ -5,7 +5,7 @@ import { ZeroTrustAccessPolicy } from "@cdktf/provider-cloudflare/lib/zero-trust
 import { App, TerraformOutput, TerraformStack } from "cdktf";
 import { configWith, json, resources, synthBridge, type TerraformJson } from "../../__tests__/helpers/stacks";
 import { applyOffline, describeIfTerraform } from "../../__tests__/helpers/terraform-cli";
-import { terraformLiteral } from "../shared/terraform-literal";
+import { escapeLiteralString, escapeLiteralStrings } from "../shared/terraform-literal";
 import { tempDir } from "../../__tests__/helpers/temp-dirs";
 
 const IC = "data.terraform_remote_state.cross-stack-reference-input-ops-identity-center.outputs.";
@@ -159,14 +159,14 @@ describe("cloudflare-access stack", () => {
   });
 });
 
-describe("terraformLiteral", () => {
+describe("escapeLiteralString", () => {
   it("escapes template sequences and leaves everything else", () => {
-    expect(terraformLiteral("$lowercase(email)")).toBe("$lowercase(email)");
-    expect(terraformLiteral("${x} and %{if y}")).toBe("$${x} and %%{if y}");
+    expect(escapeLiteralString("$lowercase(email)", "json")).toBe("$lowercase(email)");
+    expect(escapeLiteralString("${x} and %{if y}", "json")).toBe("$${x} and %%{if y}");
   });
 });
 
-describeIfTerraform("terraformLiteral through the Terraform CLI", () => {
+describeIfTerraform("literal strings through the Terraform CLI", () => {
   let outdir: string;
 
   it("reaches Terraform's output unchanged", () => {
@@ -179,7 +179,8 @@ describeIfTerraform("terraformLiteral through the Terraform CLI", () => {
       "%{ if true }x%{ endif }",
       "$${keep}",
     ];
-    samples.forEach((value, i) => new TerraformOutput(s, `sample_${i}`, { value: terraformLiteral(value) }));
+    samples.forEach((value, i) => new TerraformOutput(s, `sample_${i}`, { value }));
+    escapeLiteralStrings(app);
     app.synth();
     const outputs = applyOffline(path.join(outdir, "stacks", "literal"));
     expect(samples.map((_, i) => outputs[`sample_${i}`])).toEqual(samples);

@@ -1,6 +1,5 @@
 import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-trust-access-application";
 import { Construct } from "constructs";
-import { terraformLiteral } from "../shared/terraform-literal";
 
 /** IdC matches the SAML NameID to the Identity Store UserName, which the JIT Lambda sets to the lowercased email. */
 export const NAME_ID_TRANSFORM = "$lowercase(email)";
@@ -59,7 +58,7 @@ export class IdentityCenterSamlApp extends Construct {
         spEntityId: props.spEntityId,
         consumerServiceUrl: props.acsUrl,
         nameIdFormat: "email",
-        nameIdTransformJsonata: terraformLiteral(NAME_ID_TRANSFORM),
+        nameIdTransformJsonata: NAME_ID_TRANSFORM,
         appLauncherUrl: props.accessPortalUrl,
         // Left unset when empty: the API returns no list, and [] would show as drift on every plan.
         customAttributes: customAttributes.length > 0 ? customAttributes : undefined,

@@ -233,7 +233,7 @@ export class CognitoStack extends TerraformStack {
   }
 }
 
-/** The `iam_federation` output: the settings file of `npm run aws-credentials` (see cli/aws-credentials.ts). */
+/** The `iam_federation` output: the settings file of `npm run aws-credentials` (see cli/aws-credentials/). */
 function iamFederationSettings(f: IamFederation, region: string, domainUrl: string) {
   return {
     region,

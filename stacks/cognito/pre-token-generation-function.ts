@@ -9,7 +9,7 @@ import {
   type IdentityStoreCaller,
   type IdentityStoreScope,
 } from "../shared/identity-store-policy";
-import { hclQuotedContent, terraformLiteral } from "../shared/terraform-literal";
+import { hclQuotedContent } from "../shared/terraform-literal";
 import { NodejsFunction, type PolicyStatement } from "../shared/nodejs-function";
 
 /** Cognito waits at most 5 s for a trigger: the function may not run longer. */
@@ -95,17 +95,14 @@ export class PreTokenGenerationFunction extends Construct {
         [ENV_VARS.requireVerifiedEmail]: String(props.provisioning.requireVerifiedEmail),
         [ENV_VARS.onSyncFailure]: props.provisioning.onSyncFailure,
         [ENV_VARS.groupMap]: groupMapEnvironmentValue(props.groupMap),
-        // Config strings inside JSON values: escaped so Terraform reads no template in them.
-        [ENV_VARS.trustedEmailProviders]: terraformLiteral(JSON.stringify(props.trustedEmailProviders ?? [])),
+        [ENV_VARS.trustedEmailProviders]: JSON.stringify(props.trustedEmailProviders ?? []),
         [ENV_VARS.adoptExistingUsers]: String(props.provisioning.adoptExistingUsers),
         // The deprovisioner judges inactivity by the recorded day of the last sign-in: record it only then.
         [ENV_VARS.recordLastSignIn]: String(props.provisioning.inactiveDays !== undefined),
-        [ENV_VARS.enterpriseAttributes]: terraformLiteral(
-          JSON.stringify(props.provisioning.enterpriseAttributes),
-        ),
+        [ENV_VARS.enterpriseAttributes]: JSON.stringify(props.provisioning.enterpriseAttributes),
         ...(props.provisioning.groupsAttribute === undefined
           ? {}
-          : { [ENV_VARS.groupsAttribute]: terraformLiteral(props.provisioning.groupsAttribute) }),
+          : { [ENV_VARS.groupsAttribute]: props.provisioning.groupsAttribute }),
         [ENV_VARS.serviceName]: props.functionName,
         [ENV_VARS.metricsNamespace]: props.metricsNamespace,
         ...(props.identityStoreRoleArn === undefined

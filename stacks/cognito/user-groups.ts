@@ -2,7 +2,6 @@ import { CognitoUserGroup } from "@cdktf/provider-aws/lib/cognito-user-group";
 import { Construct } from "constructs";
 import type { CognitoConfig } from "../../config";
 import { idFromName } from "../naming";
-import { terraformLiteral } from "../shared/terraform-literal";
 
 export interface CognitoUserGroupsProps {
   readonly userPoolId: string;
@@ -23,8 +22,8 @@ export class CognitoUserGroups extends Construct {
     for (const group of props.groups) {
       names[group.name] = new CognitoUserGroup(this, idFromName(group.name), {
         userPoolId: props.userPoolId,
-        name: terraformLiteral(group.name),
-        description: group.description === undefined ? undefined : terraformLiteral(group.description),
+        name: group.name,
+        description: group.description,
         precedence: group.precedence,
       }).name;
     }

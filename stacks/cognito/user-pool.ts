@@ -10,7 +10,6 @@ import {
   type CustomAttributeConfig,
 } from "../../config/cognito-attributes";
 import { idFromName } from "../naming";
-import { terraformLiteral } from "../shared/terraform-literal";
 
 /**
  * provider_details keys Cognito fills in itself (API reference, CreateIdentityProvider: OIDC endpoints it
@@ -106,7 +105,7 @@ export class UserPool extends Construct {
  */
 function schemaAttribute(a: CustomAttributeConfig): CognitoUserPoolSchema {
   return {
-    name: terraformLiteral(a.name),
+    name: a.name,
     attributeDataType: a.type,
     mutable: a.mutable,
     developerOnlyAttribute: false,
@@ -143,15 +142,15 @@ class UpstreamIdentityProvider extends Construct {
       // A stable variable name users can set as TF_VAR_<name>, whatever construct path it sits at.
       clientSecret.overrideLogicalId(envName.slice("TF_VAR_".length));
       details = {
-        client_id: terraformLiteral(p.clientId),
+        client_id: p.clientId,
         client_secret: clientSecret.stringValue,
-        oidc_issuer: terraformLiteral(p.issuerUrl),
+        oidc_issuer: p.issuerUrl,
         authorize_scopes: p.scopes.join(" "),
         attributes_request_method: "GET",
       };
     } else {
       details = {
-        MetadataURL: terraformLiteral(p.metadataUrl),
+        MetadataURL: p.metadataUrl,
         // Sign-out stays local: Cloudflare and IdC sessions end on their own, not through the upstream.
         IDPSignout: "false",
         // Only sign-ins that Cognito started: an unsolicited assertion could not be tied to a request.
@@ -163,15 +162,10 @@ class UpstreamIdentityProvider extends Construct {
       p.type === "oidc" ? { username: "sub", ...p.attributeMapping } : { ...p.attributeMapping };
     const provider = new CognitoIdentityProvider(this, "provider", {
       userPoolId,
-      providerName: terraformLiteral(p.name),
+      providerName: p.name,
       providerType: p.type === "oidc" ? "OIDC" : "SAML",
       providerDetails: details,
-      attributeMapping: Object.fromEntries(
-        Object.entries(mapping).map(([attribute, claim]) => [
-          terraformLiteral(attribute),
-          terraformLiteral(claim),
-        ]),
-      ),
+      attributeMapping: mapping,
       idpIdentifiers: p.identifiers,
       lifecycle: {
         ignoreChanges: COGNITO_WRITTEN_PROVIDER_DETAILS[p.type].map((key) => `provider_details["${key}"]`),

@@ -1,6 +1,5 @@
 import { SsoadminInstanceAccessControlAttributes } from "@cdktf/provider-aws/lib/ssoadmin-instance-access-control-attributes";
 import { Construct } from "constructs";
-import { terraformLiteral } from "../shared/terraform-literal";
 
 export interface AccessControlAttributesProps {
   readonly instanceArn: string;
@@ -21,7 +20,7 @@ export class AccessControlAttributes extends Construct {
       // Sources such as `${path:enterprise.department}` are IdC syntax, not Terraform interpolations.
       attribute: Object.entries(props.attributes).map(([key, source]) => ({
         key,
-        value: [{ source: [terraformLiteral(source)] }],
+        value: [{ source: [source] }],
       })),
     });
   }

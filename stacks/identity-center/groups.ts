@@ -2,7 +2,6 @@ import { IdentitystoreGroup } from "@cdktf/provider-aws/lib/identitystore-group"
 import { Construct } from "constructs";
 import type { IdentityCenterConfig } from "../../config";
 import { idFromName } from "../naming";
-import { terraformLiteral } from "../shared/terraform-literal";
 
 export interface IdentityStoreGroupsProps {
   readonly identityStoreId: string;
@@ -20,8 +19,8 @@ export class IdentityStoreGroups extends Construct {
     for (const group of props.groups) {
       ids[group.name] = new IdentitystoreGroup(this, idFromName(group.name), {
         identityStoreId: props.identityStoreId,
-        displayName: terraformLiteral(group.name),
-        description: group.description === undefined ? undefined : terraformLiteral(group.description),
+        displayName: group.name,
+        description: group.description,
       }).groupId;
     }
     this.groupIds = ids;

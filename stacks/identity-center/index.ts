@@ -7,7 +7,6 @@ import { configureBackend, type StateSettings } from "../backend";
 import { awsProviderAccess, type AwsAccountAccess } from "../shared/aws-account";
 import type { IdentityStoreCaller } from "../shared/identity-store-policy";
 import { addOutputs } from "../shared/outputs";
-import { terraformLiteral } from "../shared/terraform-literal";
 import { AccessControlAttributes } from "./access-control-attributes";
 import { IdentityStoreGroups } from "./groups";
 import { IdentityStoreAccess } from "./identity-store-access";
@@ -129,10 +128,7 @@ export class IdentityCenterStack extends TerraformStack {
         description: "IdC SAML assertion consumer service URL, from config.",
       },
       group_ids: {
-        // Keys of a Terraform JSON object are templates too.
-        value: Object.fromEntries(
-          Object.entries(groups.groupIds).map(([name, id]) => [terraformLiteral(name), id]),
-        ),
+        value: groups.groupIds,
         description: "Identity Store group ids by group name.",
       },
     });
@@ -141,9 +137,7 @@ export class IdentityCenterStack extends TerraformStack {
       {
         // The issuer URL from the console ends in the directory id: catch a config for another instance.
         condition: Fn.endswith(ic.issuerUrl, instance.identityStoreId),
-        error_message: terraformLiteral(
-          `identityCenter.issuerUrl (${ic.issuerUrl}) does not belong to this account's IAM Identity Center instance: copy it again from Settings → Identity source.`,
-        ),
+        error_message: `identityCenter.issuerUrl (${ic.issuerUrl}) does not belong to this account's IAM Identity Center instance: copy it again from Settings → Identity source.`,
       },
     ]);
   }

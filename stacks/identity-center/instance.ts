@@ -2,6 +2,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsoadminInstances } from "@cdktf/provider-aws/lib/data-aws-ssoadmin-instances";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { terraformExpression } from "../shared/terraform-literal";
 
 /** The account's IAM Identity Center instance and its Identity Store (read, never created). */
 export class IdentityCenterInstance extends Construct {
@@ -22,7 +23,7 @@ export class IdentityCenterInstance extends Construct {
       lifecycle: {
         postcondition: [
           {
-            condition: "${length(self.arns) > 0}",
+            condition: terraformExpression("length(self.arns) > 0"),
             errorMessage:
               "No IAM Identity Center instance in this account and region: enable IAM Identity Center " +
               "(organization instance) in identityCenter.region, or point the aws provider at the right account.",

@@ -8,7 +8,6 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { PermissionSetConfig } from "../../config";
 import { idFromName } from "../naming";
-import { terraformLiteral } from "../shared/terraform-literal";
 
 export interface PermissionSetsProps {
   readonly instanceArn: string;
@@ -64,9 +63,9 @@ class PermissionSetWithPolicies extends Construct {
     const set = new SsoadminPermissionSet(this, "permission-set", {
       instanceArn,
       name: ps.name,
-      description: optionalLiteral(ps.description),
+      description: ps.description,
       sessionDuration: ps.sessionDuration,
-      relayState: optionalLiteral(ps.relayState),
+      relayState: ps.relayState,
     });
     this.arn = set.arn;
     const common = { instanceArn, permissionSetArn: set.arn };
@@ -93,10 +92,9 @@ class PermissionSetWithPolicies extends Construct {
     }
     if (ps.inlinePolicy !== undefined) {
       this.policies.push(
-        // IAM policy variables (`${aws:username}`) must reach IAM as written, not as Terraform interpolations.
         new SsoadminPermissionSetInlinePolicy(this, "inline-policy", {
           ...common,
-          inlinePolicy: terraformLiteral(ps.inlinePolicy),
+          inlinePolicy: ps.inlinePolicy,
         }),
       );
     }
@@ -113,8 +111,4 @@ class PermissionSetWithPolicies extends Construct {
       );
     }
   }
-}
-
-function optionalLiteral(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : terraformLiteral(value);
 }

@@ -11,6 +11,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SsoadminPermissionSetInlinePolicy } from "@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy";
 import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-trust-access-application";
@@ -21,7 +22,10 @@ import { synthBootstrap } from "../../cli/bootstrap";
 import { configWith, synthBridge } from "../../__tests__/helpers/stacks";
 import { tempDir } from "../../__tests__/helpers/temp-dirs";
 import { applyPolicyChecks, findViolations } from ".";
+import { cognitoTriggerLambda } from "./cognito-trigger-lambda";
 import { looksSensitive } from "./sensitive-outputs";
+
+const READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 
 /** Synthesizes one stack built by `build` with the policy checks on; returns synth's error message, or "". */
 function synthWith(build: (stack: TerraformStack) => void): string {
@@ -75,6 +79,64 @@ describe("cognito-trigger-lambda", () => {
     );
     expect(error).toContain("policy check cognito-trigger-lambda: aws_lambda_function.fn tracing is off");
     expect(error).not.toContain("timeout is");
+  });
+
+  it("recognises the trigger when the pool names it by a built ARN, with or without a qualifier", () => {
+    for (const suffix of ["", ":live"]) {
+      const error = synthWith((s) => {
+        const fn = new LambdaFunction(s, "fn", { ...goodFunction, timeout: 10 });
+        new CognitoUserPool(s, "pool", {
+          name: "pool",
+          adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+          lambdaConfig: {
+            preTokenGenerationConfig: {
+              lambdaArn: `arn:aws:lambda:eu-west-1:111111111111:function:${fn.functionName}${suffix}`,
+              lambdaVersion: "V2_0",
+            },
+          },
+        });
+      });
+      expect(error).toContain("policy check cognito-trigger-lambda: aws_lambda_function.fn timeout is 10 s");
+    }
+  });
+
+  it("recognises the trigger through Cognito's invoke permission when lambda_config names it otherwise", () => {
+    const error = synthWith((s) => {
+      const fn = new LambdaFunction(s, "fn", { ...goodFunction, tracingConfig: undefined });
+      const pool = new CognitoUserPool(s, "pool", {
+        name: "pool",
+        adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+        lambdaConfig: {
+          preTokenGenerationConfig: { lambdaArn: "${local.trigger_arn}", lambdaVersion: "V2_0" },
+        },
+      });
+      new LambdaPermission(s, "invoke", {
+        action: "lambda:InvokeFunction",
+        functionName: fn.functionName,
+        principal: "cognito-idp.amazonaws.com",
+        sourceArn: pool.arn,
+      });
+    });
+    expect(error).toContain("policy check cognito-trigger-lambda: aws_lambda_function.fn tracing is off");
+  });
+
+  it("sees the JIT Lambda of the shipped cognito stack with and without IAM federation", () => {
+    for (const federation of [false, true]) {
+      const bridge = synthBridge(
+        configWith((c) => {
+          if (federation)
+            c.cognito.iamFederation = { roles: [{ name: "readers", managedPolicies: [READ_ONLY] }] };
+        }),
+      );
+      const stack = JSON.parse(bridge.cognito);
+      const [[id, fn]] = Object.entries(
+        stack.resource.aws_lambda_function as Record<string, { function_name: string; timeout?: number }>,
+      ).filter(([, f]) => f.function_name.endsWith("-pre-token-generation"));
+      fn.timeout = 10;
+      expect(findViolations(stack, [cognitoTriggerLambda]).map((v) => v.address)).toEqual([
+        `aws_lambda_function.${id}`,
+      ]);
+    }
   });
 
   it("ignores Lambdas no user pool calls", () => {
