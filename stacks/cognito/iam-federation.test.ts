@@ -44,6 +44,11 @@ function federated(c: BridgeConfigInput): void {
   c.cognito.customAttributes = [{ name: "groups" }];
   // Okta sends the groups the roles require: the Lambda reads them from custom:groups.
   c.cognito.provisioning = { ...c.cognito.provisioning, groupsAttribute: "custom:groups" };
+  // Groups an upstream sends are declared like any other (the config refuses requiredGroups naming none).
+  c.cognito.groups = [
+    ...(c.cognito.groups ?? []),
+    ...["readers", "auditors", "deployers"].map((name) => ({ name })),
+  ];
   c.cognito.iamFederation = {
     callbackPort: 48123,
     roles: [
