@@ -10,6 +10,9 @@ module.exports = {
     ],
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  // One cache directory per run, shared by the workers (synthesized stacks: __tests__/helpers/synth-cache.ts).
+  globalSetup: "<rootDir>/__tests__/helpers/global-setup.js",
+  globalTeardown: "<rootDir>/__tests__/helpers/global-teardown.js",
   testTimeout: 60000,
   reporters: ["default", "<rootDir>/__tests__/helpers/summary-reporter.js"],
 };
