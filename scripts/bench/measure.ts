@@ -51,7 +51,7 @@ export function timed(command: string, args: string[], options: SpawnSyncOptions
  * CPU seconds (user + system) of this process's waited-for children so far, from /proc (Linux); undefined
  * elsewhere. The difference around a spawnSync is that command's CPU, its own children included.
  */
-function childrenCpuMs(): number | undefined {
+export function childrenCpuMs(): number | undefined {
   const stat = "/proc/self/stat";
   if (!existsSync(stat)) return undefined;
   const fields = readFileSync(stat, "utf8").split(") ")[1].split(" ");
