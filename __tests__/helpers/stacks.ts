@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { App, Testing } from "cdktf";
 import { parseConfig, type BridgeConfig, type BridgeConfigInput } from "../../config";
 import { tempDir } from "./temp-dirs";
-import { buildStacks, type BridgeStacks } from "../../stacks";
+import type { BridgeStacks } from "../../stacks";
+import { restoreSynth, storeSynth, synthCacheKey } from "./synth-cache";
 
 /** The example config, parsed, as a fresh object each call. */
 export function exampleInput(): BridgeConfigInput {
@@ -32,31 +33,70 @@ export interface SynthesizedBridge {
   readonly outdir: string;
 }
 
-/**
- * Builds and synthesizes all three stacks of a config into a temp dir. `skipValidation` skips cdktf's own
- * synth-time checks, one of which runs `terraform version` for a cloud backend.
- */
-export function synthBridge(
+export interface SynthOptions {
+  /** Skips cdktf's own synth-time checks, one of which runs `terraform version` for a cloud backend. */
+  readonly skipValidation?: boolean;
+  /** Synthesize into this directory (never shared: always a synth of its own). */
+  readonly outdir?: string;
+  /** Synthesize for real even if this run already synthesized the same config (tests of reproducibility). */
+  readonly fresh?: boolean;
+}
+
+/** Builds the stacks of `config` in a new app and synthesizes them into `outdir`. */
+function synthInto(
   config: BridgeConfig,
-  bundleDir = FIXTURE_BUNDLE_DIR,
-  options: { skipValidation?: boolean; outdir?: string } = {},
-): SynthesizedBridge {
-  const outdir = options.outdir ?? tempDir("bridge-synth-");
-  const app = Testing.stubVersion(
-    new App({ outdir, stackTraces: false, skipValidation: options.skipValidation }),
-  );
+  bundleDir: string,
+  outdir: string,
+  skipValidation?: boolean,
+): BridgeStacks {
+  const app = Testing.stubVersion(new App({ outdir, stackTraces: false, skipValidation }));
+  // Required here, not imported: a test file whose synths all come from the run's cache never loads the
+  // stacks (and the providers' bindings under them).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildStacks } = require("../../stacks") as typeof import("../../stacks");
   const stacks = buildStacks(app, config, {
     preTokenGenerationBundleDir: bundleDir,
     deprovisioningBundleDir: bundleDir,
     projectRoot: outdir,
   });
   app.synth();
-  const read = (stackId: string) => readFileSync(path.join(outdir, "stacks", stackId, "cdk.tf.json"), "utf8");
+  return stacks;
+}
+
+/**
+ * Builds and synthesizes all three stacks of a config into a temp dir. Synths are shared within a Jest run
+ * (synth-cache.ts): the same config, bundle and options give a copy of the first synth's output tree, in a
+ * directory of the caller's own; `stacks` (the constructs) are built by a synth of their own when first read.
+ */
+export function synthBridge(
+  config: BridgeConfig,
+  bundleDir = FIXTURE_BUNDLE_DIR,
+  options: SynthOptions = {},
+): SynthesizedBridge {
+  const outdir = options.outdir ?? tempDir("bridge-synth-");
+  const key =
+    options.outdir === undefined && !options.fresh
+      ? synthCacheKey(config, bundleDir, { skipValidation: options.skipValidation ?? false })
+      : undefined;
+  let stacks: BridgeStacks | undefined;
+  let stackIds = key === undefined ? undefined : restoreSynth(key, outdir)?.stackIds;
+  if (stackIds === undefined) {
+    stacks = synthInto(config, bundleDir, outdir, options.skipValidation);
+    stackIds = Object.fromEntries(
+      Object.entries(stacks).flatMap(([role, stack]) => (stack ? [[role, stack.node.id]] : [])),
+    );
+    if (key !== undefined) storeSynth(key, outdir, { stackIds }, () => tempDir("bridge-synth-cache-"));
+  }
+  const read = (role: string) =>
+    readFileSync(path.join(outdir, "stacks", stackIds[role], "cdk.tf.json"), "utf8");
   return {
-    stacks,
-    identityCenter: read(stacks.identityCenter.node.id),
-    cognito: read(stacks.cognito.node.id),
-    cloudflareAccess: read(stacks.cloudflareAccess.node.id),
+    get stacks(): BridgeStacks {
+      stacks ??= synthInto(config, bundleDir, tempDir("bridge-synth-"), options.skipValidation);
+      return stacks;
+    },
+    identityCenter: read("identityCenter"),
+    cognito: read("cognito"),
+    cloudflareAccess: read("cloudflareAccess"),
     outdir,
   };
 }

@@ -6,10 +6,12 @@
  * need a tool which is not installed are skipped with a printed reason instead of failing.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App, TerraformStack } from "cdktf";
+import { SYNTH_CACHE_ENV } from "./synth-cache";
 
 /** No version check-point calls, no interactive prompts, output meant for machines. */
 export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -30,7 +32,12 @@ export function commandAvailable(command: string, args: string[] = ["--version"]
   return available;
 }
 
+/** Set by global-setup.js for the whole run ("available" or "missing"), so `terraform version` runs once. */
+export const TERRAFORM_AVAILABILITY_ENV = "BRIDGE_TEST_TERRAFORM";
+
 export function terraformAvailable(): boolean {
+  const known = process.env[TERRAFORM_AVAILABILITY_ENV];
+  if (known === "available" || known === "missing") return known === "available";
   return commandAvailable("terraform", ["version"]);
 }
 
@@ -117,13 +124,23 @@ export function evaluateOffline(
 ): unknown {
   let expression = value;
   for (const [pattern, literal] of references) expression = expression.replace(pattern, literal);
+  const configuration = JSON.stringify({ output: { value: { value: expression } } });
+  // The same configuration gives the same value: evaluated once per run (the run's cache directory).
+  const runCache = process.env[SYNTH_CACHE_ENV];
+  const cached =
+    runCache && fs.existsSync(runCache)
+      ? path.join(runCache, `tf-evaluate-${createHash("sha256").update(configuration).digest("hex")}.json`)
+      : undefined;
+  if (cached !== undefined && fs.existsSync(cached)) return JSON.parse(fs.readFileSync(cached, "utf8")).value;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tf-evaluate-"));
   try {
-    fs.writeFileSync(
-      path.join(dir, "main.tf.json"),
-      JSON.stringify({ output: { value: { value: expression } } }),
-    );
-    return applyOffline(dir).value;
+    fs.writeFileSync(path.join(dir, "main.tf.json"), configuration);
+    const result = applyOffline(dir).value;
+    if (cached !== undefined) {
+      fs.writeFileSync(`${cached}.${process.pid}`, JSON.stringify({ value: result }));
+      fs.renameSync(`${cached}.${process.pid}`, cached);
+    }
+    return result;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

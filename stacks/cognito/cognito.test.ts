@@ -508,7 +508,7 @@ describe("cognito stack without a group map and with MFA off", () => {
 describe("cognito synthesis is reproducible and machine-independent", () => {
   const config = configWith(globex);
   const first = synthBridge(config, BUNDLE_DIR);
-  const second = synthBridge(config, BUNDLE_DIR);
+  const second = synthBridge(config, BUNDLE_DIR, { fresh: true });
   const copyDir = tempDir("bundle-copy-");
   cpSync(BUNDLE_DIR, copyDir, { recursive: true });
   const elsewhere = synthBridge(config, copyDir);

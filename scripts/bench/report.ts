@@ -2,6 +2,11 @@
  * The bench's results (bench/results.json) and the README table generated from them: `npm run bench` writes
  * both, so the README always shows the figures of the last run, each beside its comparison from the same run.
  */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import * as prettier from "prettier";
+
+const ROOT = path.join(__dirname, "..", "..");
 
 export type Unit = "s" | "ms" | "KiB" | "count" | "calls";
 
@@ -95,4 +100,47 @@ export function replaceReadmeBlock(readme: string, block: string): string {
     throw new Error(`README.md must contain the bench markers once: ${README_BEGIN} … ${README_END}`);
   }
   return readme.slice(0, begin) + block + readme.slice(end + README_END.length);
+}
+
+// ---- output ------------------------------------------------------------------------------------
+
+export async function report(results: BenchResults, write: boolean): Promise<void> {
+  printResults(results);
+  if (write) {
+    await writeResults(results);
+    console.log(`\nwrote bench/results.json and README.md ("Speed")`);
+  } else {
+    console.log("\n(--only: bench/results.json and README.md left as they were)");
+  }
+}
+
+async function writeResults(results: BenchResults): Promise<void> {
+  const format = async (file: string, text: string) =>
+    prettier.format(text, { ...(await prettier.resolveConfig(file)), filepath: file });
+  mkdirSync(path.join(ROOT, "bench"), { recursive: true });
+  const resultsFile = path.join(ROOT, "bench", "results.json");
+  writeFileSync(resultsFile, await format(resultsFile, JSON.stringify(results, null, 2)));
+  const readmeFile = path.join(ROOT, "README.md");
+  const readme = replaceReadmeBlock(readFileSync(readmeFile, "utf8"), renderReadmeBlock(results));
+  writeFileSync(readmeFile, await format(readmeFile, readme));
+}
+
+function printResults(results: BenchResults): void {
+  const { figures } = results;
+  const loadAtStart = results.machine.loadAverage;
+  const width = Math.max(...figures.map((f) => `${f.section}: ${f.label}`.length));
+  console.log(
+    `\nidc-oidc-bridge bench (${results.machine.cpus} CPUs, node ${results.machine.node}, load ${loadAtStart.map((l) => l.toFixed(1)).join(" ")})`,
+  );
+  for (const f of figures) {
+    const ratio =
+      f.ratio && f.comparison && f.comparison.unit === f.unit
+        ? `  ${(f.value / f.comparison.value).toFixed(2)}×`
+        : "";
+    const target = f.target ? `  target ${f.target.text}: ${f.target.met ? "met" : "NOT MET"}` : "";
+    const against = f.comparison ? `  vs ${f.comparison.label} ${f.comparison.value.toFixed(2)}` : "";
+    console.log(
+      `  ${`${f.section}: ${f.label}`.padEnd(width)}  ${f.value.toFixed(2).padStart(9)} ${f.unit}${against}${ratio}${target}`,
+    );
+  }
 }
