@@ -11,6 +11,7 @@ import {
   type IdentitystoreClient,
   ListGroupMembershipsForMemberCommand,
 } from "@aws-sdk/client-identitystore";
+import { isConcurrentModification } from "./error-kind";
 
 /** A response lacks a field the API always returns (or pages without end). */
 export class UnexpectedResponseError extends Error {
@@ -29,15 +30,24 @@ export function errorName(error: unknown): string | undefined {
   return typeof error === "object" && error !== null && "name" in error ? String(error.name) : undefined;
 }
 
-/** ResourceNotFoundException about the given resource type (or without one). */
+/**
+ * "Gone": a ResourceNotFoundException that names the resource type looked up (Identity Store API reference,
+ * ResourceNotFoundException.ResourceType: USER, GROUP, GROUP_MEMBERSHIP, IDENTITY_STORE, RESOURCE_POLICY) and
+ * is not about the store's KMS key (Reason KMS_KEY_NOT_FOUND). A missing identity store, another kind of
+ * resource, an untyped answer or a missing key is an error, never "gone".
+ */
 export function isNotFound(error: unknown, resourceType: string): boolean {
   if (errorName(error) !== "ResourceNotFoundException") return false;
-  const type = (error as { ResourceType?: unknown }).ResourceType;
-  return type === undefined || type === resourceType;
+  const { ResourceType: type, Reason: reason } = error as { ResourceType?: unknown; Reason?: unknown };
+  return type === resourceType && reason === undefined;
 }
 
+/**
+ * A uniqueness conflict (a UserName, email or membership that exists already). A ConflictException with
+ * Reason CONCURRENT_MODIFICATION is none: it is retried (retry-strategy.ts) and, if it persists, an error.
+ */
 export function isConflict(error: unknown): boolean {
-  return errorName(error) === "ConflictException";
+  return errorName(error) === "ConflictException" && !isConcurrentModification(error);
 }
 
 export interface IdentityStoreCallsOptions {

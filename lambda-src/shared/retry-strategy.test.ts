@@ -1,3 +1,4 @@
+import { ConflictException } from "@aws-sdk/client-identitystore";
 import type { RetryErrorInfo } from "@smithy/types";
 import { BoundedRetryStrategy, DEFAULT_RETRY_OPTIONS } from "./retry-strategy";
 
@@ -69,5 +70,27 @@ describe("BoundedRetryStrategy", () => {
       info("THROTTLING", new Date(Date.now() + 60_000)),
     );
     expect(late.getRetryDelay()).toBe(DEFAULT_RETRY_OPTIONS.maxDelayMs);
+  });
+
+  it("retries a ConflictException with Reason CONCURRENT_MODIFICATION (a client error to the SDK), not a uniqueness one", async () => {
+    const strategy = always(0.5);
+    const conflict = (Reason: string) =>
+      new ConflictException({
+        message: "conflict",
+        $metadata: { httpStatusCode: 409 },
+        Reason: Reason as never,
+      }) as unknown as RetryErrorInfo["error"];
+    const first = await strategy.acquireInitialRetryToken("");
+    const retried = await strategy.refreshRetryTokenForRetry(first, {
+      errorType: "CLIENT_ERROR",
+      error: conflict("CONCURRENT_MODIFICATION"),
+    });
+    expect(retried.getRetryCount()).toBe(1);
+    await expect(
+      strategy.refreshRetryTokenForRetry(first, {
+        errorType: "CLIENT_ERROR",
+        error: conflict("UNIQUENESS_CONSTRAINT_VIOLATION"),
+      }),
+    ).rejects.toThrow("No retry token");
   });
 });

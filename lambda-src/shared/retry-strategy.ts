@@ -1,8 +1,10 @@
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
+import { isConcurrentModification } from "./error-kind";
 
 /**
  * Retry policy for AWS calls: retrying only throttling and transient errors (timeouts, connection
- * resets, 5xx) with "full jitter" exponential backoff capped at `maxDelayMs`, until the request's abort
+ * resets, 5xx, and a ConflictException with Reason CONCURRENT_MODIFICATION, which the SDK classifies as a
+ * client error but the API reference describes as a concurrent change of the resource) with "full jitter" exponential backoff capped at `maxDelayMs`, until the request's abort
  * signal (the invocation deadline, shortly before Cognito's limit) fires, or `maxAttempts` (a safety
  * bound, not the policy) is reached. The SDK's retry middleware races each backoff sleep against the
  * abort signal, so no attempt starts after the deadline.
@@ -53,7 +55,10 @@ export class BoundedRetryStrategy implements RetryStrategyV2 {
 
   async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
     const retries = token.getRetryCount();
-    const retryable = errorInfo.errorType === "THROTTLING" || errorInfo.errorType === "TRANSIENT";
+    const retryable =
+      errorInfo.errorType === "THROTTLING" ||
+      errorInfo.errorType === "TRANSIENT" ||
+      isConcurrentModification(errorInfo.error);
     if (!retryable || retries + 1 >= this.options.maxAttempts) {
       throw new Error("No retry token available");
     }
