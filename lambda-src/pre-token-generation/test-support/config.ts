@@ -1,8 +1,6 @@
 /** A valid Config for unit tests, with every optional feature off: the documented defaults, from loadConfig. */
+import { TEST_LINK_KEY_ARN } from "../../shared/test-support/link";
 import { loadConfig, type Config } from "../config";
-
-/** A KMS key ARN of the right form (unit tests mock KMS; nothing is ever sent to it). */
-export const TEST_LINK_KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 const DEFAULTS = loadConfig({
   IDENTITY_STORE_ID: "d-1234567890",
