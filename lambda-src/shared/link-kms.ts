@@ -17,7 +17,7 @@ export interface KmsGenerateMacOptions extends ClientOptions {
 export function kmsGenerateMac(keyArn: string, options: KmsGenerateMacOptions = {}): GenerateMac {
   let client: KMSClient | undefined;
   return async (message, abortSignal) => {
-    const kms = await import("@aws-sdk/client-kms");
+    const kms = await import("./link-kms-client");
     client ??= (options.wrap ?? ((created) => created))(new kms.KMSClient(clientSettings(options)));
     const output = await client.send(
       new kms.GenerateMacCommand({ KeyId: keyArn, Message: message, MacAlgorithm: LINK_MAC_ALGORITHM }),
