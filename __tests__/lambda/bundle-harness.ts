@@ -10,11 +10,29 @@ import path from "node:path";
 import { CognitoTestServer } from "./cognito-server";
 import type { IdentityStoreTestServer } from "./identity-store-server";
 import { KmsTestServer } from "./kms-server";
+import { LinkKey, linkKeyMessage } from "../../lambda-src/shared/link";
 import type { StsTestServer } from "./sts-server";
 
 /** The user pool and Cognito user of preTokenEvent()'s default event. */
 export const TEST_POOL_ID = "us-east-1_AbCdEfGhI";
 export const TEST_COGNITO_USER = "google_1234567890";
+
+/** A KMS test server with a link key (HMAC_256), for containerEnv's `kms`. */
+export async function startKms(): Promise<{ server: KmsTestServer; linkKeyArn: string }> {
+  const server = await KmsTestServer.start({ region: "us-east-1" });
+  return { server, linkKeyArn: server.addKey() };
+}
+
+/** The link attributes the Lambda writes for (pool, sub) → idcUserId under that KMS test key. */
+export function signedLinkFor(
+  kms: { server: KmsTestServer; linkKeyArn: string },
+  userPoolId: string,
+  sub: string,
+  idcUserId: string,
+): Record<string, string> {
+  const key = new LinkKey(userPoolId, kms.server.macOf(kms.linkKeyArn, linkKeyMessage(userPoolId)));
+  return { "custom:idc_user_id": idcUserId, "custom:idc_link_sig": key.sign(sub, idcUserId) };
+}
 
 /** A Cognito test server with the bridge's custom attributes and the default event's user. */
 export async function startCognito(): Promise<CognitoTestServer> {
