@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { IDC_USER_ID_ATTRIBUTE, LAST_SIGN_IN_ATTRIBUTE } from "../lambda-src/pre-token-generation/contract";
+import {
+  IDC_USER_ID_ATTRIBUTE,
+  LAST_SIGN_IN_ATTRIBUTE,
+  LINK_SIGNATURE_ATTRIBUTE,
+} from "../lambda-src/pre-token-generation/contract";
 
 /**
  * User pool attributes. Standard attributes: Amazon Cognito Developer Guide, "Working with user attributes →
@@ -43,14 +47,18 @@ export const MAX_CUSTOM_ATTRIBUTES = 50;
 export const MAX_STRING_LENGTH = 2048;
 
 /**
- * Custom attributes the bridge declares for itself (names from the Lambda contract). Neither is mapped from an
+ * Custom attributes the bridge declares for itself (names from the Lambda contract). None is mapped from an
  * upstream nor writable by any app client: only the JIT Lambda writes them, with AdminUpdateUserAttributes.
+ * New ones are only ever appended: Cognito adds schema attributes to a pool but never changes or removes one.
  */
 export const BRIDGE_CUSTOM_ATTRIBUTES = [
   // Identity Store user id: an optional 10-hex-digit prefix and a dash, then a UUID (at most 47 characters).
   { name: IDC_USER_ID_ATTRIBUTE.slice(CUSTOM_PREFIX.length), minLength: 0, maxLength: 47 },
   // The day of the last sign-in, YYYY-MM-DD (UTC).
   { name: LAST_SIGN_IN_ATTRIBUTE.slice(CUSTOM_PREFIX.length), minLength: 0, maxLength: 10 },
+  // The link's signature (lambda-src/shared/link.ts): "v1." and 43 base64url characters; room for a later
+  // version, since a schema attribute can never be changed once the pool exists (only added).
+  { name: LINK_SIGNATURE_ATTRIBUTE.slice(CUSTOM_PREFIX.length), minLength: 0, maxLength: 128 },
 ] as const;
 export const BRIDGE_ATTRIBUTE_NAMES: readonly string[] = BRIDGE_CUSTOM_ATTRIBUTES.map((a) => a.name);
 

@@ -491,9 +491,9 @@ describe("config checks for what only AWS or Cloudflare would reject (or silentl
     ],
     [
       "more custom attributes than a pool holds",
-      (c) => (c.cognito.customAttributes = Array.from({ length: 49 }, (_, i) => ({ name: `attr${i}` }))),
+      (c) => (c.cognito.customAttributes = Array.from({ length: 48 }, (_, i) => ({ name: `attr${i}` }))),
       "cognito.customAttributes",
-      "at most 48 custom attributes (a user pool holds 50, the bridge uses 2)",
+      "at most 47 custom attributes (a user pool holds 50, the bridge uses 3)",
     ],
     // Upstream attribute mappings: standard attributes or declared custom ones, writable at every sign-in.
     [

@@ -49,6 +49,9 @@ export const identityStoreArn = (
 export const memberArn = (resource: string) => `arn:aws:identitystore:::${resource}`;
 export const userPoolArn = (v: BridgeValues, poolId = v.userPoolId) =>
   `arn:aws:cognito-idp:${v.cognitoRegion}:${v.cognitoAccount}:userpool/${poolId}`;
+/** The cognito stack's link key (stacks/cognito/link-key.ts). */
+export const linkKeyArn = (v: BridgeValues) =>
+  `arn:aws:kms:${v.cognitoRegion}:${v.cognitoAccount}:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
 export const lambdaRoleArn = (v: BridgeValues, roleName: string, account = v.cognitoAccount) =>
   `arn:aws:iam::${account}:role/${roleName}`;
 export const accessRoleArn = (v: BridgeValues, purpose: string) => {
@@ -74,6 +77,7 @@ export function bridgeSubstitutions(v: BridgeValues): Substitution[] {
       ([name, id]) => [new RegExp(`groups_${escape(name)}_[0-9A-F]{8}\\.?group_id$`), id] as const,
     ),
     [/^aws_cognito_user_pool\.[^.]+\.arn$/, userPoolArn(v)],
+    [/^aws_kms_key\.link-key_[^.]+\.arn$/, linkKeyArn(v)],
     [
       /^aws_cloudwatch_log_group\.[^.]+\.arn$/,
       `arn:aws:logs:${v.cognitoRegion}:${v.cognitoAccount}:log-group:/aws/lambda/under-test`,

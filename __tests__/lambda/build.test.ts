@@ -50,6 +50,7 @@ describe("Lambda bundles", () => {
           IDENTITY_STORE_ID: "d-1234567890",
           IDENTITY_STORE_REGION: "eu-west-1",
           USER_POOL_ID: "eu-west-1_abcDEF123",
+          LINK_KEY_ARN: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
         },
       },
     );

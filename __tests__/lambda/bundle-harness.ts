@@ -9,11 +9,30 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { CognitoTestServer } from "./cognito-server";
 import type { IdentityStoreTestServer } from "./identity-store-server";
+import { KmsTestServer } from "./kms-server";
+import { LinkKey, linkKeyMessage } from "../../lambda-src/shared/link";
 import type { StsTestServer } from "./sts-server";
 
 /** The user pool and Cognito user of preTokenEvent()'s default event. */
 export const TEST_POOL_ID = "us-east-1_AbCdEfGhI";
 export const TEST_COGNITO_USER = "google_1234567890";
+
+/** A KMS test server with a link key (HMAC_256), for containerEnv's `kms`. */
+export async function startKms(): Promise<{ server: KmsTestServer; linkKeyArn: string }> {
+  const server = await KmsTestServer.start({ region: "us-east-1" });
+  return { server, linkKeyArn: server.addKey() };
+}
+
+/** The link attributes the Lambda writes for (pool, sub) → idcUserId under that KMS test key. */
+export function signedLinkFor(
+  kms: { server: KmsTestServer; linkKeyArn: string },
+  userPoolId: string,
+  sub: string,
+  idcUserId: string,
+): Record<string, string> {
+  const key = new LinkKey(userPoolId, kms.server.macOf(kms.linkKeyArn, linkKeyMessage(userPoolId)));
+  return { "custom:idc_user_id": idcUserId, "custom:idc_link_sig": key.sign(sub, idcUserId) };
+}
 
 /** A Cognito test server with the bridge's custom attributes and the default event's user. */
 export async function startCognito(): Promise<CognitoTestServer> {
@@ -21,6 +40,7 @@ export async function startCognito(): Promise<CognitoTestServer> {
   cognito.addPool(TEST_POOL_ID, [
     { name: "idc_user_id", maxLength: 47 },
     { name: "idc_last_sign_in", maxLength: 10 },
+    { name: "idc_link_sig", maxLength: 128 },
     { name: "groups" },
     { name: "department" },
   ]);
@@ -94,12 +114,18 @@ interface ResultMessage {
 
 /**
  * Environment of a container pointed at the test servers (fake credentials: no credential lookup happens).
- * Without a Cognito test server, Cognito calls go to a closed local port (and fail, tolerated).
+ * Without a Cognito test server, Cognito calls go to a closed local port (and fail, tolerated). Without a
+ * KMS test server, LambdaContainer.start gives the container one of its own with a link key.
  */
 export function containerEnv(
   server: IdentityStoreTestServer,
   overrides: Record<string, string> = {},
-  others: { readonly cognito?: CognitoTestServer; readonly sts?: StsTestServer } = {},
+  others: {
+    readonly cognito?: CognitoTestServer;
+    readonly sts?: StsTestServer;
+    /** With the link key's ARN (KmsTestServer.addKey()). */
+    readonly kms?: { readonly server: KmsTestServer; readonly linkKeyArn: string };
+  } = {},
 ): Record<string, string> {
   return {
     IDENTITY_STORE_ID: server.identityStoreId,
@@ -107,6 +133,9 @@ export function containerEnv(
     AWS_ENDPOINT_URL_IDENTITYSTORE: server.endpoint,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: others.cognito?.endpoint ?? "http://127.0.0.1:9",
     AWS_ENDPOINT_URL_STS: others.sts?.endpoint ?? "http://127.0.0.1:9",
+    ...(others.kms === undefined
+      ? {}
+      : { AWS_ENDPOINT_URL_KMS: others.kms.server.endpoint, LINK_KEY_ARN: others.kms.linkKeyArn }),
     // Cognito's region: deliberately not the Identity Store's region.
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
@@ -130,7 +159,11 @@ export class LambdaContainer {
   private sequence = 0;
   private readonly exited: Promise<void>;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    /** The KMS test server start() created for this container (none when the env names a link key). */
+    private readonly ownKms?: KmsTestServer,
+  ) {
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
     const onLine = (into: string[]) => (line: string) => {
       const done = /^\{"invocationDone":"([^"]+)"\}$/.exec(line);
@@ -162,11 +195,17 @@ export class LambdaContainer {
   /** Starts a container; rejects with the bundle's error if it fails at cold start. */
   static async start(env: Record<string, string>): Promise<LambdaContainer> {
     assertBundleBuilt();
+    // Every container needs a link key (LINK_KEY_ARN is required): one of its own unless the test gives one.
+    let ownKms: KmsTestServer | undefined;
+    if (env.LINK_KEY_ARN === undefined) {
+      ownKms = await KmsTestServer.start({ region: env.AWS_REGION ?? "us-east-1" });
+      env = { ...env, AWS_ENDPOINT_URL_KMS: ownKms.endpoint, LINK_KEY_ARN: ownKms.addKey() };
+    }
     const child = spawn(process.execPath, ["-e", RUNNER], {
       env: { ...env, TEST_BUNDLE_PATH: BUNDLE_PATH },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
-    const container = new LambdaContainer(child);
+    const container = new LambdaContainer(child, ownKms);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (message: { type: string; error?: { name: string; message: string } }): void => {
         if (message.type === "ready") {
@@ -237,6 +276,7 @@ export class LambdaContainer {
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGTERM");
     await this.exited;
+    await this.ownKms?.close();
   }
 }
 

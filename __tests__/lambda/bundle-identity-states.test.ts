@@ -72,7 +72,7 @@ describe.each([
     expect(lambda.metrics()).toMatchObject({ LoginsDenied: 1 });
   });
 
-  it("with ADOPT_EXISTING_USERS is renamed to the email and marked, keeping its id and memberships", async () => {
+  it("with ADOPT_EXISTING_USERS is renamed to the email and marked as adopted, keeping its id and memberships", async () => {
     const userId = handMade("jdoe", "john.doe@example.com");
     const group = server.addGroup();
     server.addMembership(group, userId);
@@ -90,7 +90,7 @@ describe.each([
     expect(server.users.size).toBe(1);
     expect(server.users.get(userId)).toMatchObject({
       UserName: "john.doe@example.com",
-      UserType: "idc-oidc-bridge",
+      UserType: "idc-oidc-bridge-adopted",
     });
     expect(server.groupsOf(userId)).toEqual([group]);
     expect(lambda.metrics()).toMatchObject({ UsersAdopted: 1 });

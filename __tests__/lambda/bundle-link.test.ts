@@ -65,7 +65,10 @@ describe("the link between the Cognito user and the IdC user", () => {
     expect(cognito.callsOf("AdminUpdateUserAttributes")[0].input).toEqual({
       UserPoolId: TEST_POOL_ID,
       Username: TEST_COGNITO_USER,
-      UserAttributes: [{ Name: "custom:idc_user_id", Value: userId }],
+      UserAttributes: [
+        { Name: "custom:idc_user_id", Value: userId },
+        { Name: "custom:idc_link_sig", Value: expect.stringMatching(/^v1\.[\w-]{43}$/) },
+      ],
     });
     // Signed for the Lambda's own region (the pool's), not the Identity Store's.
     expect(cognito.calls[0].signedRegion).toBe("us-east-1");
@@ -140,6 +143,57 @@ describe("the link between the Cognito user and the IdC user", () => {
     expect(server.users.has(String(second))).toBe(true);
     expect(cognito.attributesOf(TEST_POOL_ID, TEST_COGNITO_USER)?.["custom:idc_user_id"]).toBe(second);
     expect(lambda.metrics()).toMatchObject({ LinkedUsersMissing: 1 });
+  });
+
+  it("a forged link (another person's IdC user id) yields no foreign id and changes no one, over 20 concurrent sign-ins", async () => {
+    const lambda = await container();
+    const victim = server.addUser({
+      UserName: "victim@example.com",
+      DisplayName: "Vic Tim",
+      Name: { GivenName: "Vic", FamilyName: "Tim" },
+      Emails: [{ Value: "victim@example.com", Type: "work", Primary: true }],
+      UserType: "idc-oidc-bridge",
+    });
+    const before = structuredClone(server.users.get(victim));
+    // An app client (added outside the project, or a writeAttributes mistake) let the person write the link.
+    const forged = (signature: string | undefined) =>
+      currentEvent({ "custom:idc_user_id": victim, "custom:idc_link_sig": signature });
+
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        lambda.invoke(forged(i % 2 === 0 ? undefined : `v1.${"A".repeat(43)}`)),
+      ),
+    );
+
+    const own = server.userByName("john.doe@example.com")?.UserId;
+    expect(own).toBeDefined();
+    expect(results.map(userIdOf)).toEqual(new Array(20).fill(own));
+    // No claim of any token names the other user (the event's own attributes still carry the forged value).
+    expect(JSON.stringify(results.map((r) => (r.ok ? addedClaims(r.result) : r)))).not.toContain(victim);
+    expect(server.users.get(victim)).toEqual(before);
+    expect(server.calls.some((call) => JSON.stringify(call.input).includes(victim))).toBe(false);
+    // The person's link is re-established, signed, to their own user: the next sign-in costs one call.
+    expect(cognito.attributesOf(TEST_POOL_ID, TEST_COGNITO_USER)?.["custom:idc_user_id"]).toBe(own);
+    server.calls.length = 0;
+    expect(userIdOf(await lambda.invoke(currentEvent()))).toBe(own);
+    expect(server.calls.map((call) => `${call.operation}:${call.outcome}`)).toEqual(["DescribeUser:ok"]);
+    expect(lambda.metrics()).toMatchObject({ LinksIgnored: 20 });
+  });
+
+  it("re-establishes an existing (unsigned) link on the next sign-in", async () => {
+    const lambda = await container();
+    const userId = userIdOf(await lambda.invoke(currentEvent()));
+    // A link written before links were signed.
+    cognito.addUser(TEST_POOL_ID, TEST_COGNITO_USER, {
+      email: "john.doe@example.com",
+      "custom:idc_user_id": String(userId),
+    });
+
+    expect(userIdOf(await lambda.invoke(currentEvent()))).toBe(userId);
+    expect(cognito.attributesOf(TEST_POOL_ID, TEST_COGNITO_USER)?.["custom:idc_link_sig"]).toMatch(/^v1\./);
+    server.calls.length = 0;
+    expect(userIdOf(await lambda.invoke(currentEvent()))).toBe(userId);
+    expect(server.calls.map((call) => `${call.operation}:${call.outcome}`)).toEqual(["DescribeUser:ok"]);
   });
 
   it("tolerates a failed write (the pool lacks the attribute): the sign-in goes on, counted and logged", async () => {

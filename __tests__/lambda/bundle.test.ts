@@ -9,7 +9,15 @@ import {
   preTokenEvent,
   SENSITIVE_MARKER,
 } from "../../lambda-src/pre-token-generation/test-support/events";
-import { containerEnv, LambdaContainer, startCognito, type InvokeResult } from "./bundle-harness";
+import {
+  containerEnv,
+  LambdaContainer,
+  signedLinkFor,
+  startCognito,
+  startKms,
+  TEST_POOL_ID,
+  type InvokeResult,
+} from "./bundle-harness";
 import type { CognitoTestServer } from "./cognito-server";
 import { IdentityStoreTestServer } from "./identity-store-server";
 
@@ -136,23 +144,35 @@ describe("built bundle against a local Identity Store", () => {
     expect(claims.access).toEqual({ identity_store_user_id: userId, idc_user_name: "john.doe@example.com" });
   });
 
-  it("costs exactly one Identity Store call for a known (linked) person", async () => {
+  it("costs exactly one Identity Store call for a known (validly linked) person, and KMS once per container", async () => {
     const userId = handMade("john.doe@example.com", "john.doe@example.com");
-    const lambda = await container({ POWERTOOLS_METRICS_NAMESPACE: "Acme/Bridge" });
-
-    const result = await lambda.invoke(
+    const kms = await startKms();
+    const lambda = await LambdaContainer.start(
+      containerEnv(server, { POWERTOOLS_METRICS_NAMESPACE: "Acme/Bridge" }, { cognito, kms }),
+    );
+    containers.push(lambda);
+    const event = () =>
       preTokenEvent({
         triggerSource: "TokenGeneration_RefreshTokens",
-        userAttributes: { "custom:idc_user_id": userId },
-      }),
-    );
+        userAttributes: signedLinkFor(kms, TEST_POOL_ID, "8f2e7c6a-1b2d-4e5f-9a8b-7c6d5e4f3a2b", userId),
+      });
 
-    expect(claimOf(result)).toBe(userId);
-    expect(outcomes()).toEqual(["DescribeUser:ok"]);
-    expect(lambda.metrics()).toMatchObject({ UsersFound: 1 });
+    const results = [
+      await lambda.invoke(event()),
+      await lambda.invoke(event()),
+      await lambda.invoke(event()),
+    ];
+
+    expect(results.map(claimOf)).toEqual([userId, userId, userId]);
+    expect(outcomes()).toEqual(["DescribeUser:ok", "DescribeUser:ok", "DescribeUser:ok"]);
+    // The link key is derived once, on the container's first sign-in: none after it.
+    expect(kms.server.callsOf("GenerateMac").map((call) => call.outcome)).toEqual(["ok"]);
+    expect(cognito.callsOf("AdminUpdateUserAttributes")).toEqual([]);
+    expect(lambda.metrics()).toMatchObject({ UsersFound: 3 });
     expect(lambda.jsonLines().find((line) => line._aws !== undefined)).toMatchObject({
       _aws: { CloudWatchMetrics: [{ Namespace: "Acme/Bridge" }] },
     });
+    await kms.server.close();
   });
 
   it("20 concurrent first sign-ins of the same person create exactly one user, with the same id everywhere", async () => {

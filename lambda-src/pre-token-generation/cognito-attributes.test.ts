@@ -1,18 +1,18 @@
 import { attributesToWrite, utcDay } from "./cognito-attributes";
 
-const base = { userId: "u-1", linkedUserId: "u-1", recordLastSignIn: true, today: "2026-03-04" };
+const base = { link: undefined, recordLastSignIn: true, today: "2026-03-04" };
 
 describe("attributesToWrite", () => {
-  it("links an unlinked or wrongly linked person", () => {
-    expect(
-      attributesToWrite({ ...base, linkedUserId: undefined, recordLastSignIn: false, lastSignIn: undefined }),
-    ).toEqual({
+  it("writes the link and its signature together, in one call with the day", () => {
+    const link = { userId: "u-1", signature: "v1.sig" };
+    expect(attributesToWrite({ ...base, link, recordLastSignIn: false, lastSignIn: undefined })).toEqual({
       "custom:idc_user_id": "u-1",
+      "custom:idc_link_sig": "v1.sig",
     });
-    expect(
-      attributesToWrite({ ...base, linkedUserId: "u-0", recordLastSignIn: false, lastSignIn: undefined }),
-    ).toEqual({
+    expect(attributesToWrite({ ...base, link, lastSignIn: undefined })).toEqual({
       "custom:idc_user_id": "u-1",
+      "custom:idc_link_sig": "v1.sig",
+      "custom:idc_last_sign_in": "2026-03-04",
     });
   });
 

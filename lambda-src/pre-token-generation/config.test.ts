@@ -2,7 +2,8 @@ import { loadConfig } from "./config";
 import { configProblem } from "../shared/test-support/config-problem";
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from "./metric-names";
 
-const valid = { IDENTITY_STORE_ID: "d-1234567890", IDENTITY_STORE_REGION: "eu-west-1" };
+const LINK_KEY_ARN = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const valid = { IDENTITY_STORE_ID: "d-1234567890", IDENTITY_STORE_REGION: "eu-west-1", LINK_KEY_ARN };
 
 const problem = (env: Record<string, string | undefined>): string => configProblem(loadConfig, env);
 
@@ -21,6 +22,7 @@ describe("loadConfig", () => {
       iamFederationClientId: undefined,
       enterpriseAttributes: new Map(),
       recordLastSignIn: false,
+      linkKeyArn: LINK_KEY_ARN,
       identityStoreRoleArn: undefined,
       metricsNamespace: DEFAULT_METRICS_NAMESPACE,
       serviceName: DEFAULT_SERVICE_NAME,
@@ -43,6 +45,7 @@ describe("loadConfig", () => {
       IAM_FEDERATION_CLIENT_ID: "1example23456789",
       ENTERPRISE_ATTRIBUTES: '{"department":"custom:department","costCenter":"custom:cost_center"}',
       RECORD_LAST_SIGN_IN: "true",
+      LINK_KEY_ARN: "arn:aws-us-gov:kms:us-gov-west-1:111111111111:key/mrk-1234abcd12ab34cd56ef1234567890ab",
       IDENTITY_STORE_ROLE_ARN: "arn:aws:iam::111111111111:role/bridge/identity-store-access",
       POWERTOOLS_METRICS_NAMESPACE: "Acme/IdcBridge",
       POWERTOOLS_SERVICE_NAME: "jit",
@@ -56,6 +59,9 @@ describe("loadConfig", () => {
       ["costCenter", "custom:cost_center"],
     ]);
     expect(config.recordLastSignIn).toBe(true);
+    expect(config.linkKeyArn).toBe(
+      "arn:aws-us-gov:kms:us-gov-west-1:111111111111:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+    );
     expect(config.identityStoreRoleArn).toBe("arn:aws:iam::111111111111:role/bridge/identity-store-access");
     expect(config.identityStoreId).toBe("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
     expect(config.identityStoreRegion).toBe("us-gov-west-1");
@@ -151,6 +157,11 @@ describe("loadConfig", () => {
     [
       { IDENTITY_STORE_ROLE_ARN: "arn:aws:iam::12345:role/x" },
       'IDENTITY_STORE_ROLE_ARN="arn:aws:iam::12345:role/x" is invalid (expected an IAM role ARN',
+    ],
+    [{ LINK_KEY_ARN: undefined }, "LINK_KEY_ARN is not set (expected a KMS key ARN such as arn:aws:kms:"],
+    [
+      { LINK_KEY_ARN: "arn:aws:kms:eu-west-1:111111111111:alias/idc-link" },
+      'LINK_KEY_ARN="arn:aws:kms:eu-west-1:111111111111:alias/idc-link" is invalid (expected a KMS key ARN',
     ],
     [{ POWERTOOLS_METRICS_NAMESPACE: "AWS/Lambda" }, 'POWERTOOLS_METRICS_NAMESPACE="AWS/Lambda" is invalid'],
     [{ POWERTOOLS_SERVICE_NAME: " padded " }, 'POWERTOOLS_SERVICE_NAME=" padded " is invalid'],

@@ -23,6 +23,8 @@ export interface Config {
   readonly enterpriseAttributes: ReadonlyMap<EnterpriseAttributeField, string>;
   /** Keep `custom:idc_last_sign_in` current (at most one write a day per person). */
   readonly recordLastSignIn: boolean;
+  /** The KMS HMAC key the link key is derived from. */
+  readonly linkKeyArn: string;
   /** Role in the IdC account to assume for Identity Store calls (cross-account mode). */
   readonly identityStoreRoleArn: string | undefined;
   readonly metricsNamespace: string;
@@ -66,6 +68,7 @@ export function loadConfig(env: Environment): Config {
   );
   const enterpriseAttributes = parseEnterpriseAttributes(reader);
   const recordLastSignIn = bool(ENV_VARS.recordLastSignIn, "false");
+  const linkKeyArn = reader.kmsKeyArn(ENV_VARS.linkKeyArn);
   const identityStoreRoleArn = reader.roleArn(ENV_VARS.identityStoreRoleArn);
   const metricsNamespace = reader.metricsNamespace(ENV_VARS.metricsNamespace, DEFAULT_METRICS_NAMESPACE);
   const serviceName = reader.serviceName(ENV_VARS.serviceName, DEFAULT_SERVICE_NAME);
@@ -83,6 +86,7 @@ export function loadConfig(env: Environment): Config {
     iamFederationClientId,
     enterpriseAttributes,
     recordLastSignIn,
+    linkKeyArn,
     identityStoreRoleArn,
     metricsNamespace,
     serviceName,

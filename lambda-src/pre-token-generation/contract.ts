@@ -27,6 +27,11 @@ export const ENV_VARS = {
   enterpriseAttributes: "ENTERPRISE_ATTRIBUTES",
   /** Optional, `true` or `false` (default): keep `custom:idc_last_sign_in` current (at most one write a day). */
   recordLastSignIn: "RECORD_LAST_SIGN_IN",
+  /**
+   * Required. ARN of the KMS HMAC key (HMAC_256, GENERATE_VERIFY_MAC) the link key is derived from, with one
+   * kms:GenerateMac call per container (see lambda-src/shared/link.ts).
+   */
+  linkKeyArn: "LINK_KEY_ARN",
   /** Optional role ARN in the IdC account to assume for every Identity Store call (cross-account mode). */
   identityStoreRoleArn: "IDENTITY_STORE_ROLE_ARN",
   /** Optional CloudWatch namespace for the metrics, default `IdcOidcBridge`. */
@@ -56,13 +61,18 @@ export type EnterpriseAttributeField = (typeof ENTERPRISE_ATTRIBUTE_FIELDS)[numb
 
 /** Cognito custom attribute (declared in the pool schema, writable by no app client) with the linked IdC user id. */
 export const IDC_USER_ID_ATTRIBUTE = "custom:idc_user_id";
+/**
+ * Cognito custom attribute (declared in the pool schema, writable by no app client) with the link's signature:
+ * an HMAC over (user pool id, sub, IdC user id). A link without a valid signature is ignored.
+ */
+export const LINK_SIGNATURE_ATTRIBUTE = "custom:idc_link_sig";
 /** Cognito custom attribute with the day (YYYY-MM-DD, UTC) of the person's last sign-in, when recorded. */
 export const LAST_SIGN_IN_ATTRIBUTE = "custom:idc_last_sign_in";
-/** Ownership mark: the IdC `UserType` of every user the bridge created or adopted. Nothing else is ever changed. */
+/** Ownership mark: the IdC `UserType` of every user the bridge created. Only these may ever be deleted. */
 export const BRIDGE_USER_TYPE = "idc-oidc-bridge";
 /**
- * Mark of a user the bridge adopted (found by email, created by someone else): the deprovisioner may remove
- * its managed memberships, but never deletes it.
+ * The mark of a user the bridge adopted (ADOPT_EXISTING_USERS): managed (renamed, updated, memberships kept in
+ * step) like a created one, but never deleted. Only a user whose UserType is unset is ever adopted.
  */
 export const BRIDGE_ADOPTED_USER_TYPE = "idc-oidc-bridge-adopted";
 
@@ -79,6 +89,9 @@ export const IDENTITY_STORE_ACTIONS = [
   "identitystore:CreateGroupMembership",
   "identitystore:DeleteGroupMembership",
 ] as const;
+
+/** KMS actions on the link key (and on nothing else): deriving the link key, once per container. */
+export const LINK_KEY_ACTIONS = ["kms:GenerateMac"] as const;
 
 /** Cognito API actions the function calls, on its own user pool only (linking the IdC user id). */
 export const COGNITO_ACTIONS = ["cognito-idp:AdminUpdateUserAttributes"] as const;

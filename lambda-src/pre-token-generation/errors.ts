@@ -19,7 +19,9 @@ export type DenialReason =
   | "unusable-email"
   | "email-not-normalized"
   | "adoption-required"
-  | "user-name-taken";
+  | "adoption-refused"
+  | "user-name-taken"
+  | "email-taken";
 
 /** The person may not sign in (missing or unverified email, an IdC user in the way…). */
 export class LoginDeniedError extends Error {

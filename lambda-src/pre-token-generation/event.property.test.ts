@@ -14,6 +14,7 @@ import fc from "fast-check";
 import { InvalidEventError, LoginDeniedError } from "./errors";
 import { parseEvent, USER_TRIGGER_SOURCES } from "./event";
 import { createHandler } from "./handler";
+import { mockKms, testLinkKeys } from "../shared/test-support/link";
 import { anyChar, anyEmail, anyText } from "./test-support/arbitraries";
 import { addedClaims } from "./test-support/events";
 import { RecordingLog, RecordingMetrics } from "../shared/test-support/telemetry";
@@ -142,6 +143,7 @@ describe("parseEvent (property-based)", () => {
 
 describe("handler (property-based)", () => {
   const identityStore = mockClient(IdentitystoreClient);
+  mockKms();
   afterAll(() => identityStore.restore());
 
   it("settles with the event or an intended error, and only sends valid CreateUser requests", async () => {
@@ -159,6 +161,7 @@ describe("handler (property-based)", () => {
         const handler = createHandler({
           config: testConfig({ requireVerifiedEmail }),
           client: new IdentitystoreClient({ region: "eu-west-1" }),
+          linkKeys: testLinkKeys(),
           log: new RecordingLog(),
           metrics: new RecordingMetrics(),
         });

@@ -17,6 +17,7 @@ import {
   ResourceNotFoundException,
   UpdateUserCommand,
 } from "@aws-sdk/client-identitystore";
+import { GenerateMacCommand } from "@aws-sdk/client-kms";
 import { mockClient } from "aws-sdk-client-mock";
 import { DeadlineExceededError } from "../shared/deadline";
 import { RecordingLog, RecordingMetrics } from "../shared/test-support/telemetry";
@@ -28,8 +29,11 @@ import { createHandler } from "./handler";
 import { METRIC_NAMES, type MetricName } from "./metric-names";
 import { testConfig } from "./test-support/config";
 import { addedClaims, preTokenEvent, SENSITIVE_MARKER } from "./test-support/events";
+import { linkKeyMessage } from "../shared/link";
+import { mockKms, signedLink, TEST_LINK_KEY_ARN, testLinkKeys } from "../shared/test-support/link";
 
 const identityStore = mockClient(IdentitystoreClient);
+const kms = mockKms();
 
 const STORE_ID = "d-1234567890";
 const USER_ID = "9067d8b2-1071-70e3-4e1c-000000000001";
@@ -55,9 +59,16 @@ const ownedUser = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-/** An event of a person already linked to USER_ID. */
+/** The default event's pool and person (preTokenEvent). */
+const POOL_ID = "us-east-1_AbCdEfGhI";
+const SUB = "8f2e7c6a-1b2d-4e5f-9a8b-7c6d5e4f3a2b";
+
+/** An event of a person already (validly) linked to USER_ID. */
 const linkedEvent = (options: Parameters<typeof preTokenEvent>[0] = {}) =>
-  preTokenEvent({ ...options, userAttributes: { "custom:idc_user_id": USER_ID, ...options.userAttributes } });
+  preTokenEvent({
+    ...options,
+    userAttributes: { ...signedLink(POOL_ID, SUB, USER_ID), ...options.userAttributes },
+  });
 
 function setup(overrides: Partial<Config> = {}) {
   const log = new RecordingLog();
@@ -65,6 +76,7 @@ function setup(overrides: Partial<Config> = {}) {
   const handler = createHandler({
     config: testConfig(overrides),
     client: new IdentitystoreClient({ region: "eu-west-1" }),
+    linkKeys: testLinkKeys(),
     log,
     metrics,
   });
@@ -75,7 +87,10 @@ const context = (remainingMs = 5000) => ({ getRemainingTimeInMillis: () => remai
 
 const bothClaims = { identity_store_user_id: USER_ID, idc_user_name: USER_NAME };
 
-beforeEach(() => identityStore.reset());
+beforeEach(() => {
+  identityStore.reset();
+  kms.resetHistory();
+});
 
 describe("user resolution", () => {
   it("creates a new person, marked as bridge-owned, and adds both claims to both tokens", async () => {
@@ -286,6 +301,7 @@ describe("writes to the Cognito user", () => {
     const handler = createHandler({
       config: testConfig(overrides),
       client: new IdentitystoreClient({ region: "eu-west-1" }),
+      linkKeys: testLinkKeys(),
       cognito: {
         update: (...args: unknown[]) => {
           calls.push(args);
@@ -308,7 +324,7 @@ describe("writes to the Cognito user", () => {
       [
         "us-east-1_AbCdEfGhI",
         "google_1234567890",
-        { "custom:idc_user_id": USER_ID, "custom:idc_last_sign_in": "2026-03-04" },
+        { ...signedLink(POOL_ID, SUB, USER_ID), "custom:idc_last_sign_in": "2026-03-04" },
         expect.any(AbortSignal),
       ],
     ]);
@@ -331,6 +347,166 @@ describe("writes to the Cognito user", () => {
     expect(metrics.total(METRIC_NAMES.CognitoWriteFailures)).toBe(1);
     expect(log.entries.map((entry) => entry.message)).toContain(
       "Could not write to the Cognito user (tolerated: the sign-in goes on)",
+    );
+  });
+});
+
+describe("the signed link", () => {
+  const OTHER_ID = "9067d8b2-1071-70e3-4e1c-0000000000b2";
+  const OTHER_SUB = "11111111-2222-4333-8444-555555555555";
+
+  function linked(writes: unknown[][] = []) {
+    const log = new RecordingLog();
+    const metrics = new RecordingMetrics<MetricName>();
+    const handler = createHandler({
+      config: testConfig(),
+      client: new IdentitystoreClient({ region: "eu-west-1" }),
+      linkKeys: testLinkKeys(),
+      cognito: {
+        update: async (...args: unknown[]) => {
+          writes.push(args);
+        },
+      },
+      log,
+      metrics,
+    });
+    return { handler, log, metrics, writes };
+  }
+
+  it("a known person with a valid link: one Identity Store call, and one KMS call per container only", async () => {
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
+    const { handler, writes } = linked();
+
+    for (let signIn = 0; signIn < 3; signIn += 1) {
+      expect(addedClaims(await handler(linkedEvent(), context())).id).toEqual(bothClaims);
+    }
+
+    expect(identityStore.calls()).toHaveLength(3);
+    expect(identityStore.commandCalls(DescribeUserCommand)).toHaveLength(3);
+    expect(kms.commandCalls(GenerateMacCommand)).toHaveLength(1);
+    expect(kms.commandCalls(GenerateMacCommand)[0].args[0].input).toEqual({
+      KeyId: TEST_LINK_KEY_ARN,
+      MacAlgorithm: "HMAC_SHA_256",
+      Message: linkKeyMessage(POOL_ID),
+    });
+    expect(writes).toEqual([]);
+  });
+
+  it.each([
+    ["no signature (a link written before links were signed)", {}],
+    ["a garbage signature", { "custom:idc_link_sig": "v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }],
+    [
+      "the other person's own valid signature (copied)",
+      { "custom:idc_link_sig": signedLink(POOL_ID, OTHER_SUB, OTHER_ID)["custom:idc_link_sig"] },
+    ],
+    [
+      "a signature made for another pool",
+      { "custom:idc_link_sig": signedLink("eu-west-1_Other1", SUB, OTHER_ID)["custom:idc_link_sig"] },
+    ],
+  ])(
+    "ignores a link to another person's user with %s: never reads, returns or changes that user, relinks the person",
+    async (_label, signature) => {
+      identityStore.on(GetUserIdCommand).resolves({ UserId: USER_ID });
+      identityStore.on(DescribeUserCommand, { UserId: USER_ID }).resolves(ownedUser());
+      identityStore
+        .on(DescribeUserCommand, { UserId: OTHER_ID })
+        .resolves(ownedUser({ UserId: OTHER_ID, UserName: "victim@example.com" }));
+      const { handler, writes, metrics, log } = linked();
+
+      const result = await handler(
+        preTokenEvent({ userAttributes: { "custom:idc_user_id": OTHER_ID, ...signature } }),
+        context(),
+      );
+
+      // The person gets their own user, found by their own email; the other user is never touched.
+      expect(addedClaims(result).id).toEqual(bothClaims);
+      expect(JSON.stringify(addedClaims(result))).not.toContain(OTHER_ID);
+      const sent = identityStore.calls().map((call) => JSON.stringify(call.args[0].input));
+      expect(sent.some((input) => input.includes(OTHER_ID))).toBe(false);
+      expect(identityStore.commandCalls(UpdateUserCommand)).toEqual([]);
+      // Re-established, signed, for the person's own user.
+      expect(writes).toEqual([
+        [
+          "us-east-1_AbCdEfGhI",
+          "google_1234567890",
+          signedLink(POOL_ID, SUB, USER_ID),
+          expect.any(AbortSignal),
+        ],
+      ]);
+      expect(metrics.total(METRIC_NAMES.LinksIgnored)).toBe(1);
+      expect(log.entries).toContainEqual(
+        expect.objectContaining({
+          level: "warn",
+          attributes: expect.objectContaining({ ignoredUserId: OTHER_ID }),
+        }),
+      );
+    },
+  );
+
+  it("re-establishes an existing (unsigned) link to the person's own user, signed, without a KMS call to verify it", async () => {
+    identityStore.on(GetUserIdCommand).resolves({ UserId: USER_ID });
+    identityStore.on(DescribeUserCommand).resolves(ownedUser());
+    const { handler, writes } = linked();
+
+    await handler(preTokenEvent({ userAttributes: { "custom:idc_user_id": USER_ID } }), context());
+    expect(writes.map((write) => write[2])).toEqual([signedLink(POOL_ID, SUB, USER_ID)]);
+
+    // The next sign-in carries the signed link: one Identity Store call, nothing written.
+    identityStore.resetHistory();
+    await handler(preTokenEvent({ userAttributes: signedLink(POOL_ID, SUB, USER_ID) }), context());
+    expect(identityStore.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      "DescribeUserCommand",
+    ]);
+    expect(writes).toHaveLength(1);
+    expect(kms.commandCalls(GenerateMacCommand)).toHaveLength(1);
+  });
+
+  it("fails the sign-in clearly, calling nobody else, when the link key cannot be derived", async () => {
+    const { log, metrics } = setup();
+    const handler = createHandler({
+      config: testConfig(),
+      client: new IdentitystoreClient({ region: "eu-west-1" }),
+      linkKeys: testLinkKeys("arn:aws:kms:us-east-1:111111111111:key/00000000-0000-4000-8000-000000000000"),
+      log,
+      metrics,
+    });
+
+    await expect(handler(linkedEvent(), context())).rejects.toMatchObject({
+      name: "SyncFailedError",
+      kind: "permanent",
+    });
+
+    expect(identityStore.calls()).toEqual([]);
+    expect(log.entries).toContainEqual(
+      expect.objectContaining({
+        level: "error",
+        attributes: expect.objectContaining({
+          errorName: "LinkKeyUnavailableError",
+          errorMessage: `Could not derive the link key of user pool ${POOL_ID} with kms:GenerateMac`,
+          cause: "NotFoundException",
+        }),
+      }),
+    );
+  });
+
+  it("tolerates a link it cannot sign after provisioning: the sign-in goes on, nothing half-written", async () => {
+    identityStore.on(GetUserIdCommand).rejects(userNotFound());
+    identityStore.on(CreateUserCommand).resolves({ UserId: USER_ID });
+    const writes: unknown[][] = [];
+    const log = new RecordingLog();
+    const handler = createHandler({
+      config: testConfig(),
+      client: new IdentitystoreClient({ region: "eu-west-1" }),
+      linkKeys: testLinkKeys("arn:aws:kms:us-east-1:111111111111:key/00000000-0000-4000-8000-000000000000"),
+      cognito: { update: async (...args: unknown[]) => void writes.push(args) },
+      log,
+      metrics: new RecordingMetrics<MetricName>(),
+    });
+
+    expect(addedClaims(await handler(preTokenEvent(), context())).id).toEqual(bothClaims);
+    expect(writes).toEqual([]);
+    expect(log.entries.map((entry) => entry.message)).toContain(
+      "Could not sign the link (tolerated: the sign-in goes on, the link is written later)",
     );
   });
 });
@@ -509,6 +685,7 @@ describe("Identity Store failures", () => {
     const handler = createHandler({
       config: testConfig(),
       client: new IdentitystoreClient({ region: "eu-west-1" }),
+      linkKeys: testLinkKeys(),
       log,
       metrics: new RecordingMetrics<MetricName>(),
       coldStartMs: () => 3900,

@@ -1,6 +1,7 @@
 import type { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { budgetFor, Deadline } from "../shared/deadline";
 import { errorKind } from "../shared/error-kind";
+import type { LinkKeys } from "../shared/link";
 import { describeError, type Log, type MetricsSink } from "../shared/telemetry";
 import type { Config } from "./config";
 import { attributesToWrite, type CognitoAttributeWriter, utcDay } from "./cognito-attributes";
@@ -10,6 +11,7 @@ import {
   IDC_USER_NAME_CLAIM,
   IDENTITY_STORE_USER_ID_CLAIM,
   LAST_SIGN_IN_ATTRIBUTE,
+  LINK_SIGNATURE_ATTRIBUTE,
 } from "./contract";
 import { InvalidEventError, LoginDeniedError, SyncFailedError } from "./errors";
 import { addClaims, parseEvent, type ParsedEvent } from "./event";
@@ -26,6 +28,11 @@ export interface HandlerDependencies {
   readonly client: IdentitystoreClient;
   /** Cross-account mode: the assumed role's credentials, fetched (or refreshed) within each deadline. */
   readonly credentials?: { get(signal: AbortSignal): Promise<unknown> };
+  /**
+   * The container's link keys (one kms:GenerateMac per pool, on first need): a link is trusted only when its
+   * signature verifies, and every link written is signed.
+   */
+  readonly linkKeys: LinkKeys;
   /** Writes the link and the last sign-in day to the person's Cognito user (none: nothing is written). */
   readonly cognito?: CognitoAttributeWriter;
   readonly log: Log;
@@ -94,7 +101,9 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
     metrics.add(METRIC_NAMES.IdentityStoreLatency, milliseconds),
   );
   const attributeNames = [
+    "sub",
     IDC_USER_ID_ATTRIBUTE,
+    LINK_SIGNATURE_ATTRIBUTE,
     LAST_SIGN_IN_ATTRIBUTE,
     ...(config.groupsAttribute === undefined ? [] : [config.groupsAttribute]),
     ...config.enterpriseAttributes.values(),
@@ -107,6 +116,60 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
     if (USER_ID_PATTERN.test(value)) return value;
     log.warn(`Ignoring ${IDC_USER_ID_ATTRIBUTE}: not an Identity Store user id`);
     return undefined;
+  }
+
+  /**
+   * The linked IdC user id when the link's signature verifies for this pool and this person's `sub`; else
+   * undefined: a forged link (another person's user id, or a link copied from another Cognito user) or one
+   * written before links were signed is ignored, and the person is found by their own email and relinked.
+   * The first verification of a container derives the link key (one kms:GenerateMac within the deadline);
+   * a key that cannot be derived fails the sign-in, since without it no link can be trusted or written.
+   */
+  async function verifiedLink(parsed: UserEvent, deadline: Deadline): Promise<string | undefined> {
+    const linked = linkedUserId(parsed);
+    if (linked === undefined) return undefined;
+    const sub = parsed.extraAttributes.sub;
+    const signature = parsed.extraAttributes[LINK_SIGNATURE_ATTRIBUTE];
+    let valid = false;
+    if (parsed.userPoolId !== undefined && sub !== undefined && signature !== undefined && signature !== "") {
+      const key = await dependencies.linkKeys.keyFor(parsed.userPoolId, deadline.signal);
+      valid = key.verify(sub, linked, signature);
+    }
+    if (valid) return linked;
+    metrics.add(METRIC_NAMES.LinksIgnored, 1);
+    log.warn(
+      "Ignoring a link whose signature does not verify (forged, or written before links were signed): the person is looked up by their own email",
+      {
+        ignoredUserId: linked,
+        signature: signature === undefined || signature === "" ? "missing" : "invalid",
+        cognitoUserName: parsed.cognitoUserName,
+      },
+    );
+    return undefined;
+  }
+
+  /** The signed link to `userId`; undefined (logged, tolerated) when it cannot be signed. */
+  async function linkToWrite(
+    parsed: UserEvent,
+    userId: string,
+    signal: AbortSignal,
+  ): Promise<{ userId: string; signature: string } | undefined> {
+    const sub = parsed.extraAttributes.sub;
+    if (parsed.userPoolId === undefined || sub === undefined) {
+      log.warn("Cannot sign the link: the event has no userPoolId or sub", { userId });
+      return undefined;
+    }
+    try {
+      const key = await dependencies.linkKeys.keyFor(parsed.userPoolId, signal);
+      return { userId, signature: key.sign(sub, userId) };
+    } catch (error) {
+      metrics.add(METRIC_NAMES.CognitoWriteFailures, 1);
+      log.warn("Could not sign the link (tolerated: the sign-in goes on, the link is written later)", {
+        userId,
+        ...describeError(error),
+      });
+      return undefined;
+    }
   }
 
   /** `cognito:groups` ∪ the GROUPS_ATTRIBUTE values. */
@@ -132,41 +195,41 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
     addClaims(parsed.event, { [AWS_SESSION_TAGS_CLAIM]: tags.claim }, ["idTokenGeneration"]);
   }
 
-  /** Links the Cognito user to `userId` and records the sign-in day, as needed. Failures are tolerated. */
+  /** Links the Cognito user to `userId` (signed) and records the sign-in day, as needed. Failures are tolerated. */
   async function writeCognito(
     parsed: UserEvent,
     userId: string,
-    linkedUserId: string | undefined,
+    verifiedUserId: string | undefined,
     deadline: Deadline,
   ) {
-    const attributes = attributesToWrite({
-      userId,
-      linkedUserId,
+    const cognito = dependencies.cognito;
+    const needsLink = verifiedUserId !== userId;
+    const day = {
       recordLastSignIn: config.recordLastSignIn,
       lastSignIn: parsed.extraAttributes[LAST_SIGN_IN_ATTRIBUTE],
       today: utcDay(dependencies.now?.() ?? new Date()),
-    });
-    const names = Object.keys(attributes);
-    if (names.length === 0) return;
-    const cognito = dependencies.cognito;
+    };
+    const dayOnly = Object.keys(attributesToWrite({ link: undefined, ...day }));
+    if (!needsLink && dayOnly.length === 0) return;
     if (cognito === undefined || parsed.userPoolId === undefined || parsed.cognitoUserName === undefined) {
       log.warn("Cannot write to Cognito: no client, or the event has no userPoolId or userName", {
-        attributes: names,
+        attributes: needsLink ? [IDC_USER_ID_ATTRIBUTE, LINK_SIGNATURE_ATTRIBUTE, ...dayOnly] : dayOnly,
       });
       return;
     }
+    // The write, signing included, is best effort: bounded so that it never makes the sign-in late.
+    const signal = AbortSignal.any([
+      deadline.signalBefore(COGNITO_WRITE_RESERVE_MS),
+      AbortSignal.timeout(COGNITO_WRITE_MAX_MS),
+    ]);
+    const link = needsLink ? await linkToWrite(parsed, userId, signal) : undefined;
+    const attributes = attributesToWrite({ link, ...day });
+    const names = Object.keys(attributes);
+    if (names.length === 0) return;
     try {
-      await cognito.update(
-        parsed.userPoolId,
-        parsed.cognitoUserName,
-        attributes,
-        AbortSignal.any([
-          deadline.signalBefore(COGNITO_WRITE_RESERVE_MS),
-          AbortSignal.timeout(COGNITO_WRITE_MAX_MS),
-        ]),
-      );
+      await cognito.update(parsed.userPoolId, parsed.cognitoUserName, attributes, signal);
       if (attributes[IDC_USER_ID_ATTRIBUTE] !== undefined) {
-        log.info("Cognito user linked to the IdC user", { userId, previousUserId: linkedUserId });
+        log.info("Cognito user linked to the IdC user", { userId, previousUserId: verifiedUserId });
       }
     } catch (error) {
       metrics.add(METRIC_NAMES.CognitoWriteFailures, 1);
@@ -184,7 +247,7 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
         parsed.extraAttributes[attribute],
       ]),
     );
-    const linked = linkedUserId(parsed);
+    const linked = await verifiedLink(parsed, deadline);
     const provisioned = await provisionUser(
       {
         store,

@@ -6,7 +6,6 @@ import {
   UpdateUserCommand,
 } from "@aws-sdk/client-identitystore";
 import {
-  errorName,
   IdentityStoreCalls,
   isConflict,
   isNotFound,
@@ -206,12 +205,8 @@ export class IdentityStore extends IdentityStoreCalls {
       return "added";
     } catch (error) {
       if (isConflict(error)) return "already-member";
-      if (
-        errorName(error) === "ResourceNotFoundException" &&
-        (error as { ResourceType?: unknown }).ResourceType === "GROUP"
-      ) {
-        return "group-missing";
-      }
+      // Only a missing GROUP is skipped: a missing USER (deleted meanwhile) or a KMS failure is an error.
+      if (isNotFound(error, "GROUP")) return "group-missing";
       throw error;
     }
   }

@@ -10,6 +10,8 @@ import { cognitoAttributeWriter, createCognitoClient } from "./cognito-attribute
 import { createHandler } from "./handler";
 import { createStsClient, crossAccountCredentials } from "../shared/assumed-role-credentials";
 import { createIdentityStoreClient } from "../shared/identity-store-client";
+import { LinkKeys } from "../shared/link";
+import { kmsGenerateMac } from "../shared/link-kms";
 import { DEFAULT_SERVICE_NAME, METRIC_UNITS } from "./metric-names";
 import { coldStart, lambdaHandler, powertoolsMetrics } from "../shared/observability";
 
@@ -25,6 +27,10 @@ const client = tracer.captureAWSv3Client(
   createIdentityStoreClient(config.identityStoreRegion, { credentials: roleCredentials?.provider }),
 );
 const cognito = cognitoAttributeWriter(tracer.captureAWSv3Client(createCognitoClient()));
+// The KMS client (and its module) is created on the first link to verify or sign, not at cold start.
+const linkKeys = new LinkKeys(
+  kmsGenerateMac(config.linkKeyArn, { wrap: (kms) => tracer.captureAWSv3Client(kms) }),
+);
 
 // Cognito's 5 s include the cold start: the first invocation's budget is that much shorter.
 const initDurationMs = performance.now();
@@ -34,6 +40,7 @@ const handle = createHandler({
   config,
   client,
   credentials: roleCredentials,
+  linkKeys,
   cognito,
   log,
   metrics: powertoolsMetrics(metrics, METRIC_UNITS),

@@ -42,6 +42,8 @@ export const METRIC_NAMES = {
   UserAttributesUpdated: "UserAttributesUpdated",
   /** The IdC user a Cognito user was linked to no longer exists: provisioned afresh (Count). */
   LinkedUsersMissing: "LinkedUsersMissing",
+  /** A link whose signature did not verify (forged, or written before links were signed) was ignored (Count). */
+  LinksIgnored: "LinksIgnored",
   /** Writing custom:idc_user_id or custom:idc_last_sign_in to Cognito failed (tolerated) (Count). */
   CognitoWriteFailures: "CognitoWriteFailures",
 } as const;
@@ -64,4 +66,5 @@ export const METRIC_UNITS: Readonly<Record<MetricName, "Count" | "Milliseconds">
   UserAttributesUpdated: "Count",
   LinkedUsersMissing: "Count",
   CognitoWriteFailures: "Count",
+  LinksIgnored: "Count",
 };

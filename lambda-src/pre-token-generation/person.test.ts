@@ -1,3 +1,5 @@
+import fc from "fast-check";
+import { identityKeyOf } from "../shared/identity-rule";
 import { LoginDeniedError } from "./errors";
 import { personFromAttributes } from "./person";
 
@@ -105,5 +107,42 @@ describe("personFromAttributes", () => {
       );
       expect(error.reason).toBe("unverified-email");
     });
+
+    it.each(["false", "False", "", "no"])(
+      "never overrides an explicit email_verified=%j, even for a trusted provider",
+      (emailVerified) => {
+        const error = denial(() =>
+          personFromAttributes(
+            { email: "ada@example.com", emailVerified, identityProviders: ["Okta"] },
+            policy,
+          ),
+        );
+        expect(error.reason).toBe("unverified-email");
+      },
+    );
+  });
+
+  it("names the person by the shared identity rule: the UserName is the email's identity key", () => {
+    const policy = { requireVerifiedEmail: false };
+    fc.assert(
+      fc.property(
+        fc.emailAddress(),
+        fc.constantFrom("", " ", "\t", "\u00a0"),
+        fc.constantFrom("", " ", "\n"),
+        fc.boolean(),
+        (email, before, after, upper) => {
+          const raw = `${before}${upper ? email.toUpperCase() : email}${after}`;
+          let userName: string;
+          try {
+            userName = personFromAttributes({ email: raw }, policy).userName;
+          } catch (error) {
+            // Only a policy denial, never a silently different name.
+            expect(error).toBeInstanceOf(LoginDeniedError);
+            return;
+          }
+          expect(userName).toBe(identityKeyOf(raw));
+        },
+      ),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { identityKey } from "../shared/identity-rule";
 import { LoginDeniedError } from "./errors";
 import type { UserAttributesOfInterest } from "./event";
 import { deriveNames, type PersonNames } from "./names";
@@ -29,12 +30,13 @@ function isUsableEmail(email: string): boolean {
 }
 
 /**
- * Verified when Cognito says so, or when every upstream identity of the user comes from a provider
- * trusted for email (a user linked to any untrusted provider needs email_verified: its email may come
- * from that provider).
+ * Verified when Cognito says so. Only when the event carries no `email_verified` at all (SAML upstreams send
+ * none) may trust stand in: when every upstream identity of the user comes from a provider trusted for email
+ * (a user linked to any untrusted provider needs the claim: its email may come from that provider). An
+ * explicit `email_verified` other than "true" is never overridden by trust, whatever the provider.
  */
 function isVerified(attributes: UserAttributesOfInterest, policy: EmailPolicy): boolean {
-  if (attributes.emailVerified === "true") return true;
+  if (attributes.emailVerified !== undefined) return attributes.emailVerified === "true";
   const providers = attributes.identityProviders ?? [];
   const trusted = policy.trustedEmailProviders ?? new Set<string>();
   return providers.length > 0 && providers.every((provider) => trusted.has(provider));
@@ -43,14 +45,15 @@ function isVerified(attributes: UserAttributesOfInterest, policy: EmailPolicy): 
 /**
  * Applies the sign-in policy to the person's attributes and returns what to provision. Throws
  * LoginDeniedError (the message is shown to the person) when the email is missing, unverified while
- * verification is required, or would not be the NameID Cloudflare sends: Cloudflare asserts
- * `$lowercase(email)` of the raw claim, so the address is only trimmed and lowercased here, and one that
- * holds whitespace or is not in Unicode normalization form C is refused instead of being "repaired" into
- * a UserName that IdC would never match.
+ * verification is required, or would not be the NameID Cloudflare sends. The UserName is the email's
+ * identity key (lambda-src/shared/identity-rule.ts, the rule every part of the bridge uses), with one policy
+ * of its own on top: Cloudflare asserts `$lowercase(email)` of the raw claim, so an address whose key differs
+ * from its trimmed, lowercased raw form (not in Unicode normalization form C) is refused instead of being
+ * "repaired" into a UserName that IdC would never match.
  */
 export function personFromAttributes(attributes: UserAttributesOfInterest, policy: EmailPolicy): Person {
-  const email = attributes.email?.trim();
-  if (email === undefined || email === "") {
+  const key = identityKey(attributes.email);
+  if (!key.ok && key.problem === "missing") {
     throw new LoginDeniedError(
       "missing-email",
       "Sign-in denied: your account has no email address, which AWS IAM Identity Center requires.",
@@ -62,19 +65,20 @@ export function personFromAttributes(attributes: UserAttributesOfInterest, polic
       "Sign-in denied: your email address is not verified. Verify it, then sign in again.",
     );
   }
-  if (/[\s\p{Cc}\p{Cf}]/u.test(email)) {
+  if (!key.ok) {
     throw new LoginDeniedError(
       "unusable-email",
       "Sign-in denied: your email address contains whitespace or invisible characters, so AWS IAM Identity Center could not match it. Ask your administrator to correct it in your identity provider.",
     );
   }
-  if (email !== email.normalize("NFC")) {
+  const trimmed = attributes.email!.replace(/^[\s\p{Z}]+|[\s\p{Z}]+$/gu, "");
+  if (trimmed !== trimmed.normalize("NFC") || key.key !== trimmed.toLowerCase()) {
     throw new LoginDeniedError(
       "email-not-normalized",
       "Sign-in denied: your email address is not in Unicode normalization form C (NFC), so AWS IAM Identity Center could not match it. Ask your administrator to store it in NFC form in your identity provider.",
     );
   }
-  const userName = email.toLowerCase();
+  const userName = key.key;
   if (!isUsableEmail(userName)) {
     throw new LoginDeniedError(
       "unusable-email",

@@ -10,7 +10,7 @@ import {
 import { Deadline } from "../shared/deadline";
 import { createIdentityStoreClient } from "../shared/identity-store-client";
 import { RecordingLog, RecordingMetrics } from "../shared/test-support/telemetry";
-import { BRIDGE_USER_TYPE, type EnterpriseAttributeField } from "./contract";
+import { BRIDGE_ADOPTED_USER_TYPE, BRIDGE_USER_TYPE, type EnterpriseAttributeField } from "./contract";
 import { ConflictUnresolvedError, LoginDeniedError } from "./errors";
 import { IdentityStore } from "./identity-store";
 import { METRIC_NAMES, type MetricName } from "./metric-names";
@@ -173,11 +173,11 @@ describe("first sign-in", () => {
       });
     });
 
-    it("with adoptExistingUsers renames it to the email and marks it, keeping id and memberships", async () => {
+    it("with adoptExistingUsers renames it to the email and marks it as adopted, keeping id and memberships", async () => {
       const userId = handMade("jdoe", "john.doe@example.com");
       const group = server.addGroup();
       server.addMembership(group, userId);
-      const { promise, metrics } = run({ adoptExistingUsers: true });
+      const { promise, metrics, log } = run({ adoptExistingUsers: true });
 
       await expect(promise).resolves.toMatchObject({
         userId,
@@ -186,12 +186,59 @@ describe("first sign-in", () => {
       });
 
       expect(server.users.size).toBe(1);
+      // A mark of its own: managed by the bridge from now on, but never one it may delete.
       expect(server.users.get(userId)).toMatchObject({
         UserName: "john.doe@example.com",
-        UserType: BRIDGE_USER_TYPE,
+        UserType: BRIDGE_ADOPTED_USER_TYPE,
       });
       expect(server.groupsOf(userId)).toEqual([group]);
       expect(metrics.total(METRIC_NAMES.UsersAdopted)).toBe(1);
+      expect(log.entries).toContainEqual({
+        level: "warn",
+        message: "Identity Store user adopted",
+        attributes: expect.objectContaining({ userId, previousUserName: "jdoe" }),
+      });
+    });
+
+    it.each(["admin", "break-glass", "idc-oidc-bridge-legacy", " "])(
+      "never adopts a user whose UserType is %j (someone else's mark), changing nothing",
+      async (userType) => {
+        const userId = server.addUser({
+          UserName: "jdoe",
+          Emails: [{ Value: "john.doe@example.com", Type: "work", Primary: true }],
+          UserType: userType,
+        });
+        const before = structuredClone(server.users.get(userId));
+        const { promise, log, metrics } = run({ adoptExistingUsers: true });
+
+        const error = await promise.catch((caught: unknown) => caught);
+
+        expect(error).toMatchObject({ name: "LoginDeniedError", reason: "adoption-refused" });
+        expect((error as Error).message).toContain(userId);
+        expect(server.users.get(userId)).toEqual(before);
+        expect(server.callsOf("UpdateUser")).toHaveLength(0);
+        expect(metrics.total(METRIC_NAMES.UsersAdopted)).toBe(0);
+        expect(log.entries).toContainEqual(
+          expect.objectContaining({
+            level: "error",
+            attributes: expect.objectContaining({ conflictingUserId: userId, userType }),
+          }),
+        );
+      },
+    );
+  });
+
+  it("manages an adopted user like its own afterwards (renames it in place), keeping the adopted mark", async () => {
+    const userId = owned("john.doe@old-domain.example", "john.doe@old-domain.example", {
+      UserType: BRIDGE_ADOPTED_USER_TYPE,
+    });
+    await expect(run({ linkedUserId: userId }).promise).resolves.toMatchObject({
+      userId,
+      userName: "john.doe@example.com",
+    });
+    expect(server.users.get(userId)).toMatchObject({
+      UserName: "john.doe@example.com",
+      UserType: BRIDGE_ADOPTED_USER_TYPE,
     });
   });
 
@@ -273,7 +320,13 @@ describe("linked sign-ins (movers)", () => {
         attributes: expect.objectContaining({ previousUserName: "john.doe@old-domain.example" }),
       }),
     );
-    expect(outcomes()).toEqual(["DescribeUser:ok", "UpdateUser:ok"]);
+    // A rename first makes sure nobody else holds the new UserName or email.
+    expect(outcomes()).toEqual([
+      "DescribeUser:ok",
+      "GetUserId:ResourceNotFoundException",
+      "GetUserId:ResourceNotFoundException",
+      "UpdateUser:ok",
+    ]);
   });
 
   it("updates names and enterprise attributes of a bridge-owned user, and removes a cleared one", async () => {
@@ -319,6 +372,28 @@ describe("linked sign-ins (movers)", () => {
       expect.objectContaining({
         level: "error",
         attributes: expect.objectContaining({ userId, conflictingUserId: other }),
+      }),
+    );
+  });
+
+  it("refuses a rename onto an email another IdC user holds (under another UserName), naming both ids; nothing changes", async () => {
+    const userId = owned("john.doe@old-domain.example");
+    const other = handMade("someone-else", "john.doe@example.com");
+    const before = structuredClone([...server.users.values()]);
+    const { promise, log, metrics } = run({ linkedUserId: userId });
+
+    const error = await promise.catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({ name: "LoginDeniedError", reason: "email-taken" });
+    expect((error as Error).message).toContain(userId);
+    expect((error as Error).message).toContain(other);
+    expect([...server.users.values()]).toEqual(before);
+    expect(server.callsOf("UpdateUser")).toHaveLength(0);
+    expect(metrics.total(METRIC_NAMES.UsersRenamed)).toBe(0);
+    expect(log.entries).toContainEqual(
+      expect.objectContaining({
+        level: "error",
+        attributes: expect.objectContaining({ userId, conflictingUserId: other, heldAs: "emails.value" }),
       }),
     );
   });

@@ -13,12 +13,15 @@
  *    differs from its UserName, a store with unique emails) is resolved by looking up `userName`, then
  *    `emails.value`, a few times within the deadline (the store may not show a just-created user at once).
  *
- * Nothing ever edits an IdC user without the ownership mark (UserType = BRIDGE_USER_TYPE), except the
- * adoption, which adds the mark. No two users are ever merged.
+ * Nothing ever edits an IdC user without a bridge mark (UserType = BRIDGE_USER_TYPE for users it created,
+ * BRIDGE_ADOPTED_USER_TYPE for users it adopted), except the adoption, which adds the adopted mark, and which
+ * only ever takes a user whose UserType is unset (any other UserType says someone else manages the user: an
+ * adoption could hand its memberships to whoever signs in with its email). No rename ever takes a UserName or
+ * email another IdC user holds. No two users are ever merged.
  */
 import type { Deadline } from "../shared/deadline";
 import type { Log, MetricsSink } from "../shared/telemetry";
-import { BRIDGE_USER_TYPE, type EnterpriseAttributeField } from "./contract";
+import { BRIDGE_ADOPTED_USER_TYPE, BRIDGE_USER_TYPE, type EnterpriseAttributeField } from "./contract";
 import { ConflictUnresolvedError, LoginDeniedError, UserChangedConcurrentlyError } from "./errors";
 import {
   type AttributeOperation,
@@ -102,8 +105,14 @@ export function attributeOperations(current: IdcUser, desired: DesiredUser): Att
   return operations;
 }
 
-export function isBridgeOwned(user: IdcUser): boolean {
-  return user.userType === BRIDGE_USER_TYPE;
+/** Carries a bridge mark: created (BRIDGE_USER_TYPE) or adopted (BRIDGE_ADOPTED_USER_TYPE) by the bridge. */
+export function isBridgeManaged(user: IdcUser): boolean {
+  return user.userType === BRIDGE_USER_TYPE || user.userType === BRIDGE_ADOPTED_USER_TYPE;
+}
+
+/** Adoptable: no UserType at all. Any other UserType is someone else's mark (or role), never taken over. */
+export function isAdoptable(user: IdcUser): boolean {
+  return user.userType === undefined || user.userType === "";
 }
 
 /** Finds, adopts, updates or creates the person's IdC user. Throws LoginDeniedError on an identity conflict. */
@@ -120,11 +129,12 @@ export async function provisionUser(
   const settle = async (user: IdcUser, outcome: ProvisionOutcome): Promise<Provisioned> => {
     const operations = attributeOperations(user, desired);
     const renames = user.userName !== desired.userName;
-    if (!isBridgeOwned(user)) {
+    if (!isBridgeManaged(user)) {
       // Not the bridge's: used as it is when IdC can match it, never edited (except by adoption).
       if (!renames) return { userId: user.userId, userName: user.userName, outcome, isNew: false };
       return adopt(user, operations);
     }
+    if (renames) await refuseTakenTarget(user);
     if (operations.length > 0) {
       const result = await store.updateUser(user.userId, operations, signal);
       if (result === "conflict") return refuseCollision(user);
@@ -155,20 +165,59 @@ export async function provisionUser(
         `Sign-in denied: your email address is not the user name of your AWS IAM Identity Center user (user id ${user.userId}), which the bridge did not create. An administrator must change that user's user name to ${desired.userName}, or let the bridge adopt existing users (provisioning.adoptExistingUsers).`,
       );
     }
+    if (!isAdoptable(user)) {
+      log.error("Refusing to adopt an IdC user that carries another UserType (someone else manages it)", {
+        conflictingUserId: user.userId,
+        userType: user.userType,
+        userName: desired.userName,
+        fix: "an administrator must decide who this user belongs to; the bridge never adopts a user with a UserType",
+      });
+      throw new LoginDeniedError(
+        "adoption-refused",
+        `Sign-in denied: your email address belongs to an AWS IAM Identity Center user (user id ${user.userId}) that is managed outside the bridge. An administrator must resolve this.`,
+      );
+    }
+    await refuseTakenTarget(user);
     const result = await store.updateUser(
       user.userId,
-      [...operations, { path: "userType", value: BRIDGE_USER_TYPE }],
+      [...operations, { path: "userType", value: BRIDGE_ADOPTED_USER_TYPE }],
       signal,
     );
     if (result === "conflict") return refuseCollision(user);
     if (result === "not-found") throw new UserChangedConcurrentlyError(user.userId);
     metrics.add(METRIC_NAMES.UsersAdopted, 1);
-    log.info("Identity Store user adopted", {
+    log.warn("Identity Store user adopted", {
       userId: user.userId,
       previousUserName: user.userName,
       userName: desired.userName,
+      userType: BRIDGE_ADOPTED_USER_TYPE,
     });
     return { userId: user.userId, userName: desired.userName, outcome: "adopted", isNew: false };
+  };
+
+  /**
+   * Before a rename (a mover, or an adoption): the new UserName and email must be nobody else's, whether
+   * another IdC user holds it as UserName or among its emails (IdC does not make emails unique, so UpdateUser
+   * alone would let a mover take someone else's address). Refused with a denial and nothing changed.
+   */
+  const refuseTakenTarget = async (user: IdcUser): Promise<void> => {
+    for (const attribute of ["userName", "emails.value"] as const) {
+      const holder = await store.findUserId(attribute, desired.userName, signal);
+      if (holder === undefined || holder === user.userId) continue;
+      log.error(
+        "Cannot rename the IdC user: another IdC user holds the new UserName or email; nothing changed",
+        {
+          userId: user.userId,
+          conflictingUserId: holder,
+          heldAs: attribute,
+          userName: desired.userName,
+        },
+      );
+      throw new LoginDeniedError(
+        attribute === "userName" ? "user-name-taken" : "email-taken",
+        `Sign-in denied: another AWS IAM Identity Center user already has your email address ${desired.userName}. An administrator must resolve the conflict between IdC users ${user.userId} and ${holder}.`,
+      );
+    }
   };
 
   const refuseCollision = async (user: IdcUser): Promise<never> => {

@@ -21,6 +21,9 @@ export const GROUP_ID_PATTERN =
 export const REGION_PATTERN = /^[a-z]{2,4}(?:-[a-z]{2,12}){1,3}-\d{1,2}$/;
 /** An IAM role ARN in any partition (path segments, then a name of 1-64 characters). */
 const ROLE_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+/** A KMS key ARN (a key id: a UUID, or mrk- and 32 hex digits for a multi-Region key), in any partition. */
+export const KMS_KEY_ARN_PATTERN =
+  /^arn:aws(?:-[a-z]+)*:kms:[a-z]{2,4}(?:-[a-z]{2,12}){1,3}-\d{1,2}:\d{12}:key\/(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 /** Cognito group names: 1–128 letters, marks, symbols, numbers or punctuation. */
 const COGNITO_GROUP_NAME_PATTERN = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 /** CloudWatch namespace characters; must not start with "AWS/". */
@@ -129,6 +132,15 @@ export class EnvReader {
       name,
       ROLE_ARN_PATTERN,
       "an IAM role ARN such as arn:aws:iam::111111111111:role/identity-store-access",
+    );
+  }
+
+  /** A required KMS key ARN (e.g. LINK_KEY_ARN). */
+  kmsKeyArn(name: string): string {
+    return this.required(
+      name,
+      KMS_KEY_ARN_PATTERN,
+      "a KMS key ARN such as arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     );
   }
 

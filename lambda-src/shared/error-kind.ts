@@ -50,6 +50,19 @@ function asErrorLike(error: unknown): ErrorLike | undefined {
   return typeof error === "object" && error !== null ? (error as ErrorLike) : undefined;
 }
 
+/**
+ * A ConflictException whose Reason is CONCURRENT_MODIFICATION (Identity Store API reference,
+ * ConflictException: "CONCURRENT_MODIFICATION" | "UNIQUENESS_CONSTRAINT_VIOLATION"): another request changed
+ * the resource at the same moment. Retryable, and never a uniqueness conflict.
+ */
+export function isConcurrentModification(error: unknown): boolean {
+  const candidate = asErrorLike(error);
+  return (
+    candidate?.name === "ConflictException" &&
+    (error as { Reason?: unknown }).Reason === "CONCURRENT_MODIFICATION"
+  );
+}
+
 export function isThrottling(error: unknown): boolean {
   const candidate = asErrorLike(error);
   if (candidate === undefined) return false;
@@ -69,6 +82,7 @@ export function errorKind(error: unknown, depth = 0): ErrorKind {
     TRANSIENT_NAMES.has(String(candidate.name)) ||
     TRANSIENT_CODES.has(String(candidate.code)) ||
     (status >= 500 && status <= 599) ||
+    isConcurrentModification(error) ||
     (error as { transient?: unknown }).transient === true
   ) {
     return "transient";

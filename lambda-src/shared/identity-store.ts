@@ -11,6 +11,7 @@ import {
   type IdentitystoreClient,
   ListGroupMembershipsForMemberCommand,
 } from "@aws-sdk/client-identitystore";
+import { isConcurrentModification } from "./error-kind";
 
 /** A response lacks a field the API always returns (or pages without end). */
 export class UnexpectedResponseError extends Error {
@@ -29,33 +30,27 @@ export function errorName(error: unknown): string | undefined {
   return typeof error === "object" && error !== null && "name" in error ? String(error.name) : undefined;
 }
 
-function member(error: unknown, name: "ResourceType" | "Reason"): unknown {
-  return typeof error === "object" && error !== null ? (error as Record<string, unknown>)[name] : undefined;
+/**
+ * "Gone": a ResourceNotFoundException that names the resource type looked up (Identity Store API reference,
+ * ResourceNotFoundException.ResourceType: USER, GROUP, GROUP_MEMBERSHIP, IDENTITY_STORE, RESOURCE_POLICY) and
+ * is not about the store's KMS key (Reason KMS_KEY_NOT_FOUND). A missing identity store, another kind of
+ * resource, an untyped answer or a missing key is an error, never "gone".
+ */
+export function isNotFound(error: unknown, resourceType: string): boolean {
+  if (errorName(error) !== "ResourceNotFoundException") return false;
+  const { ResourceType: type, Reason: reason } = error as { ResourceType?: unknown; Reason?: unknown };
+  return type === resourceType && reason === undefined;
 }
 
 /**
- * "Not found" means gone only for the kind of thing looked up: a ResourceNotFoundException whose
- * ResourceType names it (USER for a user, GROUP_MEMBERSHIP for a membership…) and that carries no KMS
- * Reason (KMS_KEY_NOT_FOUND is the store's key missing, not the resource). A missing IDENTITY_STORE, or an
- * answer without ResourceType, is an error, never "gone".
+ * A uniqueness conflict (a UserName, email or membership that exists already). A ConflictException with
+ * Reason CONCURRENT_MODIFICATION is none: it is retried (retry-strategy.ts) and, if it persists, an error.
  */
-export function isNotFound(error: unknown, resourceType: string): boolean {
-  return (
-    errorName(error) === "ResourceNotFoundException" &&
-    member(error, "ResourceType") === resourceType &&
-    member(error, "Reason") === undefined
-  );
-}
-
-/** A ConflictException that is a uniqueness conflict (not a concurrent modification, which is retried). */
 export function isConflict(error: unknown): boolean {
   return errorName(error) === "ConflictException" && !isConcurrentModification(error);
 }
 
-/** ConflictException with Reason CONCURRENT_MODIFICATION: another request changed the resource; retry. */
-export function isConcurrentModification(error: unknown): boolean {
-  return errorName(error) === "ConflictException" && member(error, "Reason") === "CONCURRENT_MODIFICATION";
-}
+export { isConcurrentModification };
 
 /**
  * The KMS Reason of an error the Identity Store answers when it cannot use its customer managed KMS key
@@ -64,7 +59,7 @@ export function isConcurrentModification(error: unknown): boolean {
  * ValidationExceptionReason and ThrottlingExceptionReason), or undefined.
  */
 export function kmsReason(error: unknown): string | undefined {
-  const reason = member(error, "Reason");
+  const reason = (error as { Reason?: unknown } | null | undefined)?.Reason;
   return typeof reason === "string" && reason.startsWith("KMS_") ? reason : undefined;
 }
 

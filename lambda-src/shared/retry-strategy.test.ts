@@ -1,3 +1,4 @@
+import { ConflictException } from "@aws-sdk/client-identitystore";
 import type { RetryErrorInfo } from "@smithy/types";
 import { BoundedRetryStrategy, DEFAULT_RETRY_OPTIONS } from "./retry-strategy";
 
@@ -71,22 +72,25 @@ describe("BoundedRetryStrategy", () => {
     expect(late.getRetryDelay()).toBe(DEFAULT_RETRY_OPTIONS.maxDelayMs);
   });
 
-  it("retries Identity Store's CONCURRENT_MODIFICATION conflict, never a uniqueness conflict", async () => {
+  it("retries a ConflictException with Reason CONCURRENT_MODIFICATION (a client error to the SDK), not a uniqueness one", async () => {
     const strategy = always(0.5);
-    const conflict = (Reason: string): RetryErrorInfo => ({
+    const conflict = (Reason: string) =>
+      new ConflictException({
+        message: "conflict",
+        $metadata: { httpStatusCode: 409 },
+        Reason: Reason as never,
+      }) as unknown as RetryErrorInfo["error"];
+    const first = await strategy.acquireInitialRetryToken("");
+    const retried = await strategy.refreshRetryTokenForRetry(first, {
       errorType: "CLIENT_ERROR",
-      error: Object.assign(new Error("conflict"), {
-        name: "ConflictException",
-        Reason,
-        $metadata: {},
-      }) as unknown as RetryErrorInfo["error"],
+      error: conflict("CONCURRENT_MODIFICATION"),
     });
-    const token = await strategy.acquireInitialRetryToken("scope");
+    expect(retried.getRetryCount()).toBe(1);
     await expect(
-      strategy.refreshRetryTokenForRetry(token, conflict("CONCURRENT_MODIFICATION")),
-    ).resolves.toMatchObject({});
-    await expect(
-      strategy.refreshRetryTokenForRetry(token, conflict("UNIQUENESS_CONSTRAINT_VIOLATION")),
+      strategy.refreshRetryTokenForRetry(first, {
+        errorType: "CLIENT_ERROR",
+        error: conflict("UNIQUENESS_CONSTRAINT_VIOLATION"),
+      }),
     ).rejects.toThrow("No retry token");
   });
 });

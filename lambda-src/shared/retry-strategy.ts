@@ -1,17 +1,10 @@
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
-
-/**
- * Identity Store's ConflictException with Reason CONCURRENT_MODIFICATION: another request changed the
- * resource at the same moment, so the same request can succeed a moment later (unlike a uniqueness conflict).
- */
-function isConcurrentModification(error: unknown): boolean {
-  const candidate = error as { name?: unknown; Reason?: unknown } | undefined;
-  return candidate?.name === "ConflictException" && candidate.Reason === "CONCURRENT_MODIFICATION";
-}
+import { isConcurrentModification } from "./error-kind";
 
 /**
  * Retry policy for AWS calls: retrying only throttling and transient errors (timeouts, connection
- * resets, 5xx, Identity Store's CONCURRENT_MODIFICATION conflicts) with "full jitter" exponential backoff capped at `maxDelayMs`, until the request's abort
+ * resets, 5xx, and a ConflictException with Reason CONCURRENT_MODIFICATION, which the SDK classifies as a
+ * client error but the API reference describes as a concurrent change of the resource) with "full jitter" exponential backoff capped at `maxDelayMs`, until the request's abort
  * signal (the invocation deadline, shortly before Cognito's limit) fires, or `maxAttempts` (a safety
  * bound, not the policy) is reached. The SDK's retry middleware races each backoff sleep against the
  * abort signal, so no attempt starts after the deadline.

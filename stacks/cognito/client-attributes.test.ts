@@ -5,6 +5,7 @@ import { RICH_CONFIG, synthBridge, type TerraformJson } from "../../__tests__/he
 import {
   IDC_USER_ID_ATTRIBUTE,
   LAST_SIGN_IN_ATTRIBUTE,
+  LINK_SIGNATURE_ATTRIBUTE,
 } from "../../lambda-src/pre-token-generation/contract";
 
 /** The rich config with every app client the bridge can create: Cloudflare's, IAM federation's, identity propagation's. */
@@ -64,9 +65,14 @@ describe("app client attributes: one rule for every client of the pool", () => {
     "family_name",
     "given_name",
   ];
-  // What the JIT Lambda reads from its trigger event beyond those: the bridge's link and last sign-in day and
+  // What the JIT Lambda reads from its trigger event beyond those: the bridge's signed link and last sign-in day and
   // the unmapped enterprise source (the groups attribute and the other sources are mapped).
-  const lambdaOnly = [IDC_USER_ID_ATTRIBUTE, LAST_SIGN_IN_ATTRIBUTE, "custom:division"];
+  const lambdaOnly = [
+    IDC_USER_ID_ATTRIBUTE,
+    LINK_SIGNATURE_ATTRIBUTE,
+    LAST_SIGN_IN_ATTRIBUTE,
+    "custom:division",
+  ];
 
   it("finds the three app clients across the stacks", () => {
     expect(Object.keys(clients).sort()).toEqual([

@@ -6,7 +6,7 @@ import {
   VERIFICATION_ATTRIBUTES,
 } from "../../config/cognito-attributes";
 
-/** The bridge's own attributes (`custom:idc_user_id`, `custom:idc_last_sign_in`): only the JIT Lambda writes them. */
+/** The bridge's own attributes (`custom:idc_user_id`, `custom:idc_link_sig`, `custom:idc_last_sign_in`): only the JIT Lambda writes them. */
 export const BRIDGE_ATTRIBUTES: readonly string[] = BRIDGE_ATTRIBUTE_NAMES.map((n) => `${CUSTOM_PREFIX}${n}`);
 
 /** The attribute a client may write when no upstream maps any: the bridge and its relying parties never read it. */

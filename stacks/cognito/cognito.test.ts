@@ -354,7 +354,8 @@ describe("cognito stack for a config the example does not cover", () => {
 
   it("encrypts the alarm topic with a rotating key that CloudWatch may use (the AWS managed SNS key would drop alarms)", () => {
     const [, topic] = only(cog, "aws_sns_topic");
-    const [keyId, key] = only(cog, "aws_kms_key");
+    const keyId = /^\$\{aws_kms_key\.([\w-]+)\.arn\}$/.exec(topic.kms_master_key_id)![1];
+    const key = json(cog).resource.aws_kms_key[keyId] as TerraformJson;
     expect(topic.kms_master_key_id).toBe(`\${aws_kms_key.${keyId}.arn}`);
     expect(key.enable_key_rotation).toBe(true);
     const policyId = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(key.policy)![1];

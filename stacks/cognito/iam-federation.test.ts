@@ -10,6 +10,7 @@ import {
   ENV_VARS,
   IDC_USER_ID_ATTRIBUTE as IDC_USER_ID,
   LAST_SIGN_IN_ATTRIBUTE as IDC_LAST_SIGN_IN,
+  LINK_SIGNATURE_ATTRIBUTE as IDC_LINK_SIG,
 } from "../../lambda-src/pre-token-generation/contract";
 
 /** The JIT (pre token generation) Lambda of a synthesized cognito stack. */
@@ -130,6 +131,7 @@ describe("cognito.iamFederation", () => {
     expect(client.read_attributes).toEqual([
       "custom:groups",
       IDC_LAST_SIGN_IN,
+      IDC_LINK_SIG,
       IDC_USER_ID,
       "email",
       "email_verified",

@@ -12,6 +12,7 @@ import { configureBackend, type StateSettings } from "../backend";
 import { ClientCredentialsSecret } from "./client-secret";
 import { DEPROVISIONING_CALLER, Deprovisioning, deprovisioningFunctionName } from "./deprovisioning";
 import { IamFederation } from "./iam-federation";
+import { LinkKey } from "./link-key";
 import { PreTokenGenerationMonitoring } from "./monitoring";
 import {
   PRE_TOKEN_GENERATION_CALLER,
@@ -115,6 +116,7 @@ export class CognitoStack extends TerraformStack {
     // so Terraform's graph has no cycle (pool → client → function).
     let iamFederation: IamFederation | undefined;
     const functionName = preTokenGenerationFunctionName(props.environment);
+    const linkKey = new LinkKey(this, "link-key", { name });
     const jit = new PreTokenGenerationFunction(this, "pre-token-generation", {
       functionName,
       bundleDir: props.preTokenGenerationBundleDir,
@@ -126,6 +128,7 @@ export class CognitoStack extends TerraformStack {
       metricsNamespace,
       partition: account.partition,
       kmsKeyArn: props.identityStore.kmsKeyArn,
+      linkKeyArn: linkKey.arn,
       identityStoreRoleArn: props.identityStore.accessRoleArns?.[PRE_TOKEN_GENERATION_CALLER],
       trustedEmailProviders: trustedEmailProviders(c),
       iamFederationClientId: c.iamFederation && Lazy.stringValue({ produce: () => iamFederation?.clientId }),

@@ -11,6 +11,7 @@ import {
 } from "../shared/identity-store-policy";
 import { hclQuotedContent } from "../shared/terraform-literal";
 import { NodejsFunction, type PolicyStatement } from "../shared/nodejs-function";
+import { linkKeyStatement } from "./link-key";
 
 /** Cognito waits at most 5 s for a trigger: the function may not run longer. */
 export const PRE_TOKEN_GENERATION_TIMEOUT_SECONDS = 5;
@@ -61,6 +62,8 @@ export interface PreTokenGenerationFunctionProps {
   readonly metricsNamespace: string;
   /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`) for Identity Store ARNs. */
   readonly partition: string;
+  /** The link key (LinkKey construct): the function may call kms:GenerateMac with it, and nothing else of KMS's. */
+  readonly linkKeyArn: string;
   /** IdC's customer managed KMS key, if any (same-account mode: the function's own role decrypts). */
   readonly kmsKeyArn?: string;
   /**
@@ -103,6 +106,7 @@ export class PreTokenGenerationFunction extends Construct {
         ...(props.provisioning.groupsAttribute === undefined
           ? {}
           : { [ENV_VARS.groupsAttribute]: props.provisioning.groupsAttribute }),
+        [ENV_VARS.linkKeyArn]: props.linkKeyArn,
         [ENV_VARS.serviceName]: props.functionName,
         [ENV_VARS.metricsNamespace]: props.metricsNamespace,
         ...(props.identityStoreRoleArn === undefined
@@ -112,8 +116,8 @@ export class PreTokenGenerationFunction extends Construct {
           ? {}
           : { [ENV_VARS.iamFederationClientId]: props.iamFederationClientId }),
       },
-      statements:
-        props.identityStoreRoleArn === undefined
+      statements: [
+        ...(props.identityStoreRoleArn === undefined
           ? identityStoreStatements(
               {
                 partition: props.partition,
@@ -128,7 +132,10 @@ export class PreTokenGenerationFunction extends Construct {
                 actions: ["sts:AssumeRole"],
                 resources: [props.identityStoreRoleArn],
               },
-            ],
+            ]),
+        // The link key lives in this (the pool's) account in both modes: the function's own role uses it.
+        linkKeyStatement(props.linkKeyArn),
+      ],
     });
     this.functionName = props.functionName;
     this.arn = this.fn.arn;

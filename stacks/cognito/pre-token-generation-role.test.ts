@@ -8,6 +8,7 @@ import {
   bridgeSubstitutions,
   bridgeValues,
   identityStoreArn,
+  linkKeyArn,
   memberArn,
   storeObjectId,
   userPoolArn,
@@ -24,7 +25,11 @@ import {
 } from "../../__tests__/helpers/iam-simulator";
 import { configWith, synthBridge } from "../../__tests__/helpers/stacks";
 import { dependencyCycles, dependencyGraph, dependsOn } from "../../__tests__/helpers/terraform-graph";
-import { COGNITO_ACTIONS, IDENTITY_STORE_ACTIONS } from "../../lambda-src/pre-token-generation/contract";
+import {
+  COGNITO_ACTIONS,
+  IDENTITY_STORE_ACTIONS,
+  LINK_KEY_ACTIONS,
+} from "../../lambda-src/pre-token-generation/contract";
 import { preTokenGenerationFunctionName } from "./pre-token-generation-function";
 
 const ROLE = preTokenGenerationFunctionName("prod");
@@ -113,7 +118,7 @@ describe.each(CASES)("the JIT Lambda's role, $title", ({ change, mapped, unmappe
       [...COGNITO_ACTIONS].sort(),
     );
     const others = [...actions].filter((a) => !/^(identitystore|cognito-idp):/.test(a)).sort();
-    const kms = bridge.cognito.includes(KEY) ? ["kms:Decrypt"] : [];
+    const kms = [...LINK_KEY_ACTIONS, ...(bridge.cognito.includes(KEY) ? ["kms:Decrypt"] : [])];
     expect(others).toEqual(
       [
         ...kms,
@@ -175,6 +180,45 @@ describe.each(CASES)("the JIT Lambda's role, $title", ({ change, mapped, unmappe
     await expect(sim("cognito-idp:AdminDeleteUser", { userpool: userPoolArn(v) })).resolves.toMatchObject({
       allowed: false,
     });
+  });
+
+  it("may derive the link key (kms:GenerateMac on the link key) and do nothing else with it or another key", async () => {
+    // The link key keeps KMS's default key policy: the account's IAM policies decide who may use it.
+    const keyPolicy = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${v.cognitoAccount}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        },
+      ],
+    };
+    const use = (action: string, resource = linkKeyArn(v)) =>
+      simulate({
+        identityPolicies,
+        action,
+        resource,
+        resourcePolicy: keyPolicy,
+        principal: `arn:aws:sts::${v.cognitoAccount}:assumed-role/${ROLE}/${ROLE}`,
+      });
+    await expect(use("kms:GenerateMac")).resolves.toMatchObject({ allowed: true, resourceType: "key" });
+    for (const action of [
+      "kms:VerifyMac",
+      "kms:Decrypt",
+      "kms:DescribeKey",
+      "kms:ScheduleKeyDeletion",
+      "kms:PutKeyPolicy",
+    ]) {
+      await expect(use(action)).resolves.toMatchObject({ allowed: false });
+    }
+    await expect(
+      use(
+        "kms:GenerateMac",
+        `arn:aws:kms:${v.cognitoRegion}:${v.cognitoAccount}:key/11111111-2222-4333-8444-555555555555`,
+      ),
+    ).resolves.toMatchObject({ allowed: false });
   });
 
   it("lists each mapped group once", () => {
@@ -302,8 +346,8 @@ describe("the JIT Lambda's role with IAM Identity Center's customer managed KMS 
     }
   });
 
-  it("has no KMS permission at all without a key", () => {
-    expect(actionsOf(policiesOf()).filter((a) => a.startsWith("kms:"))).toEqual([]);
+  it("has no KMS permission but the link key's without a key", () => {
+    expect(actionsOf(policiesOf()).filter((a) => a.startsWith("kms:"))).toEqual([...LINK_KEY_ACTIONS]);
   });
 });
 

@@ -16,6 +16,7 @@ import {
   ENV_VARS,
   IDC_USER_ID_ATTRIBUTE,
   LAST_SIGN_IN_ATTRIBUTE,
+  LINK_SIGNATURE_ATTRIBUTE,
 } from "../../lambda-src/pre-token-generation/contract";
 import { COGNITO_WRITTEN_PROVIDER_DETAILS } from "./user-pool";
 
@@ -73,6 +74,12 @@ describe("cognito stack for the rich config: groups, custom attributes, hardened
         name: "idc_last_sign_in",
         attribute_data_type: "String",
         string_attribute_constraints: { min_length: "0", max_length: "10" },
+      },
+      [LINK_SIGNATURE_ATTRIBUTE.replace("custom:", "")]: {
+        ...plain,
+        name: "idc_link_sig",
+        attribute_data_type: "String",
+        string_attribute_constraints: { min_length: "0", max_length: "128" },
       },
       ...Object.fromEntries(
         ["groups", "department", "cost_center", "employee_no"].map((name) => [
@@ -167,10 +174,16 @@ describe("cognito stack for the rich config: groups, custom attributes, hardened
       name: "cloudflare-access",
       write_attributes: mapped,
       // Plus what the JIT Lambda reads from its trigger event, built from what this client's ID token holds.
-      read_attributes: [...mapped, IDC_USER_ID_ATTRIBUTE, LAST_SIGN_IN_ATTRIBUTE].sort(),
+      read_attributes: [
+        ...mapped,
+        IDC_USER_ID_ATTRIBUTE,
+        LINK_SIGNATURE_ATTRIBUTE,
+        LAST_SIGN_IN_ATTRIBUTE,
+      ].sort(),
     });
     const client = single(cog, "aws_cognito_user_pool_client", "cloudflare-client");
     expect(client.write_attributes).not.toContain(IDC_USER_ID_ATTRIBUTE);
+    expect(client.write_attributes).not.toContain(LINK_SIGNATURE_ATTRIBUTE);
     expect(client.write_attributes).not.toContain(LAST_SIGN_IN_ATTRIBUTE);
     expect(client.read_attributes).not.toContain("custom:clearance");
   });
@@ -204,6 +217,7 @@ describe("cognito stack for the example", () => {
     const pool = single(cog, "aws_cognito_user_pool");
     expect((pool.schema as TerraformJson[]).map((a) => a.name).sort()).toEqual([
       "idc_last_sign_in",
+      "idc_link_sig",
       "idc_user_id",
     ]);
     const client = single(cog, "aws_cognito_user_pool_client", "cloudflare-client");
@@ -214,6 +228,7 @@ describe("cognito stack for the example", () => {
     expect(client.read_attributes).toEqual(
       [
         IDC_USER_ID_ATTRIBUTE,
+        LINK_SIGNATURE_ATTRIBUTE,
         LAST_SIGN_IN_ATTRIBUTE,
         "email",
         "email_verified",

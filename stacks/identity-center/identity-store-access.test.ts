@@ -12,6 +12,7 @@ import {
   bridgeValues,
   identityStoreArn,
   lambdaRoleArn,
+  linkKeyArn,
   memberArn,
   storeObjectId,
 } from "../../__tests__/helpers/bridge-iam";
@@ -29,6 +30,7 @@ import { configWith, json, synthBridge, type TerraformJson } from "../../__tests
 import { dependencyCycles, dependencyGraph } from "../../__tests__/helpers/terraform-graph";
 import {
   COGNITO_ACTIONS,
+  LINK_KEY_ACTIONS,
   ENV_VARS,
   IDENTITY_STORE_ACTIONS,
 } from "../../lambda-src/pre-token-generation/contract";
@@ -232,7 +234,7 @@ describe("the cognito stack in cross-account mode", () => {
     );
   });
 
-  it("lets the JIT Lambda assume that role and no other, and gives it no Identity Store or KMS permission", async () => {
+  it("lets the JIT Lambda assume that role and no other, and gives it no Identity Store or KMS permission but the link key's", async () => {
     // A cross-account AssumeRole needs the role's trust too: the access role's own, and for another role of
     // the IdC account one that trusts the whole cognito account, so only the Lambda's policy can refuse it.
     const trustingCognito = {
@@ -265,7 +267,14 @@ describe("the cognito stack in cross-account mode", () => {
     await expect(
       assume(`arn:aws:iam::${IDC}:role/OrganizationAccountAccessRole`, trustingCognito, admin),
     ).resolves.toMatchObject({ allowed: true });
-    expect(actionsOf(jitPolicies).filter((a) => /^(identitystore|kms):/.test(a))).toEqual([]);
+    expect(actionsOf(jitPolicies).filter((a) => a.startsWith("identitystore:"))).toEqual([]);
+    // Only the link key, which lives in the pool's (cognito) account: never IdC's key.
+    const kms = jitPolicies
+      .flatMap((p) => p.policy.Statement)
+      .filter((st) => (st.Action as string[]).some((a) => a.startsWith("kms:")));
+    expect(kms.map((st) => ({ Action: st.Action, Resource: st.Resource }))).toEqual([
+      { Action: [...LINK_KEY_ACTIONS], Resource: [linkKeyArn(v)] },
+    ]);
     expect(actionsOf(jitPolicies).filter((a) => a.startsWith("cognito-idp:"))).toEqual([...COGNITO_ACTIONS]);
   });
 });

@@ -15,6 +15,7 @@ import { tempDir } from "../../__tests__/helpers/temp-dirs";
 import {
   IDC_USER_ID_ATTRIBUTE,
   LAST_SIGN_IN_ATTRIBUTE as IDC_LAST_SIGN_IN_ATTRIBUTE,
+  LINK_SIGNATURE_ATTRIBUTE,
 } from "../../lambda-src/pre-token-generation/contract";
 
 /** A config the example does not cover: other regions, an upstream IdP, two scopes, two accounts. */
@@ -138,6 +139,7 @@ describe("identity-propagation stack", () => {
       // and readable with the bridge's link and last sign-in, which the JIT Lambda reads from its trigger event.
       read_attributes: [
         IDC_LAST_SIGN_IN_ATTRIBUTE,
+        LINK_SIGNATURE_ATTRIBUTE,
         IDC_USER_ID_ATTRIBUTE,
         "email",
         "email_verified",
