@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { resolveAccounts } from "./accounts";
 
 /**
  * The optional `bootstrap` block: what `npm run bootstrap -- --env <env>` creates once per environment for CI
@@ -27,15 +28,17 @@ export const bootstrapConfigSchema = z.strictObject({
   stateBucketEncryption: z
     .enum(["SSE-KMS", "SSE-S3"], { error: 'expected "SSE-KMS" or "SSE-S3"' })
     .optional(),
-  /** Policies of the apply role [AdministratorAccess: it creates IAM roles and IdC permission sets]. */
+  /**
+   * Extra managed policies of the deploy roles [none: their own policies grant exactly the actions of
+   * stacks/bootstrap/terraform-actions.ts].
+   */
   applyRoleManagedPolicies: z
     .array(
       z.string().regex(/^arn:aws(?:-cn|-us-gov)?:iam::(?:aws|\d{12}):policy\/[\w+=,.@/-]+$/, {
         error: "expected a managed policy ARN such as arn:aws:iam::aws:policy/AdministratorAccess",
       }),
     )
-    .min(1, { error: "expected at least one managed policy ARN" })
-    .default(["arn:aws:iam::aws:policy/AdministratorAccess"]),
+    .default([]),
 });
 
 export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;
@@ -57,6 +60,19 @@ export interface BootstrapSettings {
   readonly applyRoleManagedPolicies: readonly string[];
   /** Region of the Cognito stack, whose client secret the cloudflare-access stack reads at plan time. */
   readonly cognitoRegion: string;
+  /**
+   * The accounts CI works in, each with its CI roles: the first holds the state bucket (Cognito's, the
+   * workload account); a second one (IAM Identity Center's) only when the config names two accounts.
+   */
+  readonly accounts: readonly BootstrapAccount[];
+}
+
+/** One account the bootstrap creates CI roles in; `assumeRoleArn` is how the administrator reaches it. */
+export interface BootstrapAccount {
+  readonly side: "cognito" | "identity-center";
+  /** Unknown in a one-account config that names no account (the credentials' account). */
+  readonly accountId?: string;
+  readonly assumeRoleArn?: string;
 }
 
 interface Problem {
@@ -72,7 +88,8 @@ interface ConfigForBootstrap {
   readonly backend:
     | { readonly type: "s3"; bucket: string; region: string; keyPrefix: string; kmsKeyId?: string }
     | { readonly type: "local" | "cloud" };
-  readonly cognito: { readonly region: string };
+  readonly identityCenter: { readonly region: string; accountId?: string; assumeRoleArn?: string };
+  readonly cognito: { readonly region: string; accountId?: string; assumeRoleArn?: string };
   readonly bootstrap?: BootstrapConfig;
 }
 
@@ -147,5 +164,17 @@ export function bootstrapSettings(config: ConfigForBootstrap): BootstrapSettings
           },
     applyRoleManagedPolicies: b.applyRoleManagedPolicies,
     cognitoRegion: config.cognito.region,
+    accounts: bootstrapAccounts(config),
   };
+}
+
+function bootstrapAccounts(config: ConfigForBootstrap): BootstrapAccount[] {
+  const accounts = resolveAccounts(config);
+  const side = (name: "cognito" | "identityCenter", accountId: string | undefined): BootstrapAccount => ({
+    side: name === "cognito" ? "cognito" : "identity-center",
+    ...(accountId === undefined ? {} : { accountId }),
+    ...(config[name].assumeRoleArn === undefined ? {} : { assumeRoleArn: config[name].assumeRoleArn }),
+  });
+  const cognito = side("cognito", accounts.cognito);
+  return accounts.crossAccount ? [cognito, side("identityCenter", accounts.identityCenter)] : [cognito];
 }
