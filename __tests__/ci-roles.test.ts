@@ -57,7 +57,10 @@ interface Stack {
 
 /** The bootstrap of a config: each account's CI roles with their synthesized policies, rendered for IAM. */
 function bootstrapRoles(input: BridgeConfigInput): { accounts: Account[]; doc: TerraformJson } {
-  const config = parseConfig({ ...input, bootstrap: input.bootstrap ?? { github: { repository: "acme/x" } } });
+  const config = parseConfig({
+    ...input,
+    bootstrap: input.bootstrap ?? { github: { repository: "acme/x" } },
+  });
   const settings = bootstrapSettings(config);
   if (Array.isArray(settings)) throw new Error(JSON.stringify(settings));
   const root = tempDir("bridge-ci-roles-");

@@ -9,7 +9,6 @@ export interface CiPolicyScope {
   readonly environment: string;
 }
 
-
 /**
  * Resources of the services whose actions reach identities, keys or secrets: only the role's own account's
  * (the Identity Store's ARN names the instance owner's account, which a delegated administrator is not).
@@ -63,7 +62,8 @@ export function ciRoleStatements(mode: "plan" | "deploy", scope: CiPolicyScope):
     actions,
     resources: serviceResources(service, scope),
   }));
-  if (anyResource.length > 0) statements.push({ sid: "NoResourceLevel", actions: anyResource, resources: ["*"] });
+  if (anyResource.length > 0)
+    statements.push({ sid: "NoResourceLevel", actions: anyResource, resources: ["*"] });
   return statements;
 }
 

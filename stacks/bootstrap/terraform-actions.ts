@@ -24,7 +24,11 @@ const aws = (file: string) => `hashicorp/terraform-provider-aws internal/service
 
 export const TERRAFORM_ACTIONS: Readonly<Record<string, TerraformTypeActions>> = {
   // ---- data sources ----
-  "data.archive_file": { read: [], write: [], source: "hashicorp/terraform-provider-archive: local files only" },
+  "data.archive_file": {
+    read: [],
+    write: [],
+    source: "hashicorp/terraform-provider-archive: local files only",
+  },
   "data.aws_caller_identity": {
     // STS GetCallerIdentity needs no permission (STS API reference, GetCallerIdentity).
     read: [],
@@ -119,13 +123,22 @@ export const TERRAFORM_ACTIONS: Readonly<Record<string, TerraformTypeActions>> =
   "resource.aws_scheduler_schedule": {
     read: ["scheduler:GetSchedule"],
     // CreateSchedule passes the schedule's role to EventBridge Scheduler.
-    write: ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule", "iam:PassRole"],
+    write: [
+      "scheduler:CreateSchedule",
+      "scheduler:UpdateSchedule",
+      "scheduler:DeleteSchedule",
+      "iam:PassRole",
+    ],
     source: aws("scheduler/schedule.go"),
   },
 
   // ---- Cognito ----
   "resource.aws_cognito_user_pool": {
-    read: ["cognito-idp:DescribeUserPool", "cognito-idp:GetUserPoolMfaConfig", "cognito-idp:ListTagsForResource"],
+    read: [
+      "cognito-idp:DescribeUserPool",
+      "cognito-idp:GetUserPoolMfaConfig",
+      "cognito-idp:ListTagsForResource",
+    ],
     write: [
       "cognito-idp:CreateUserPool",
       "cognito-idp:UpdateUserPool",
