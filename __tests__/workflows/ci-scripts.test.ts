@@ -154,6 +154,74 @@ describeIfTerraform("terraform-stack.sh with the Terraform CLI", () => {
     expect(report.length).toBeLessThan(1500);
   });
 
+  it("apply: applies the reviewed plan, and refuses it when a fresh plan no longer matches it", () => {
+    const dir = stackDir("a");
+    expect(run("plan", dir)).toMatchObject({ status: 0, output: "status=changes\n" });
+    expect(readFileSync(path.join(dir, "plan-mode"), "utf8")).toBe("normal\n");
+    // What Terraform would do changes after the review (here the config; in CI an upstream stack's outputs).
+    setInput(dir, "b");
+    const stale = run("apply", dir);
+    expect(stale).toMatchObject({ status: 1, output: "status=stale\n" });
+    expect(stale.report).toContain("⛔ plan changed since review");
+    expect(stale.report).toContain("Run the deploy again to review the new plan");
+    expect(run("drift", dir)).toMatchObject({ drift: { status: "drift" } }); // nothing was applied
+    expect(run("plan", dir)).toMatchObject({ output: "status=changes\n" });
+    expect(run("apply", dir)).toMatchObject({ status: 0, output: "status=applied\n" });
+    expect(run("drift", dir)).toMatchObject({ drift: { status: "clean" } });
+    // No reviewed plan, nothing applied.
+    expect(run("apply", stackDir("c"))).toMatchObject({ status: 1, output: "status=failed\n" });
+  });
+
+  it("plan-destroy: a reviewed destroy plan of a stack the config no longer has, applied like any plan", () => {
+    const dir = stackDir("a");
+    run("plan", dir);
+    run("apply", dir);
+    const destroy = run("plan-destroy", dir);
+    expect(destroy).toMatchObject({ status: 0, output: "status=changes\n" });
+    expect(destroy.report).toContain("The config no longer has this stack: this plan destroys it.");
+    expect(destroy.report).toContain("0 to add, 0 to change, 1 to destroy");
+    expect(readFileSync(path.join(dir, "plan-mode"), "utf8")).toBe("destroy\n");
+    expect(run("apply", dir)).toMatchObject({ status: 0, output: "status=applied\n" });
+    // Destroyed: the config would create it again.
+    expect(run("drift", dir).report).toContain("1 to add, 0 to change, 0 to destroy");
+  });
+
+  it("plan: a stack whose upstream stack was never applied is waiting (neutral), naming the upstream stack", () => {
+    const dir = path.join(tempDir("bridge-ci-"), "prod-cloudflare-access");
+    mkdirSync(dir);
+    // What cdktf writes for a cross-stack read; the upstream stack's state does not exist yet.
+    writeFileSync(
+      path.join(dir, "main.tf.json"),
+      JSON.stringify({
+        data: {
+          terraform_remote_state: {
+            "cross-stack-reference-input-prod-cognito": {
+              backend: "local",
+              config: { path: "../never-applied/prod-cognito.tfstate" },
+            },
+          },
+        },
+        resource: {
+          terraform_data: {
+            x: {
+              input:
+                "${data.terraform_remote_state.cross-stack-reference-input-prod-cognito.outputs.cross-stack-output-aws_cognito_user_poolpoolid}",
+            },
+          },
+        },
+      }),
+    );
+    for (const mode of ["plan", "drift"]) {
+      const waiting = run(mode, dir);
+      expect(waiting).toMatchObject({ status: 0, output: "status=waiting\n" });
+      expect(waiting.report).toContain("⏳ waiting for prod-cognito");
+      expect(waiting.report).toContain("has not been applied yet");
+    }
+    // A real error stays an error.
+    writeFileSync(path.join(dir, "broken.tf"), 'resource "terraform_data" {\n');
+    expect(run("plan", dir)).toMatchObject({ status: 1, output: "status=failed\n" });
+  });
+
   it("refuses a usage error", () => {
     expect(bash(script("terraform-stack.sh"), ["destroy", ROOT]).status).toBe(2);
     expect(bash(script("terraform-stack.sh"), ["plan", path.join(ROOT, "no-such-dir")]).status).toBe(2);
