@@ -10,7 +10,8 @@
 #     and planned for destruction, through the same review as every change; once destroyed, remove it from
 #     the list.
 # Writes to $GITHUB_OUTPUT (when set): environment, matrix (the stack rows, apply order, destroys first),
-# stacks (their names), accounts (CI roles per account), removed, identity_propagation.
+# stacks (their names), accounts (CI roles per account), account_1/deploy_role_1 and account_2/deploy_role_2
+# (the same, for the apply job), removed, identity_propagation.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 env_name=${BRIDGE_ENVIRONMENT:-}
@@ -75,6 +76,11 @@ if [ -n "${GITHUB_OUTPUT:-}" ]; then
     echo "stacks=${stacks}"
     echo "accounts=$(jq -c '.accounts' <<<"$plan")"
     echo "removed=$(jq -c '.removed' <<<"$plan")"
+    # The (at most two) accounts, for jobs that need every account's role (the one apply job).
+    for i in 1 2; do
+      echo "account_${i}=$(jq -r --argjson i "$i" '.accounts[$i - 1].account // ""' <<<"$plan")"
+      echo "deploy_role_${i}=$(jq -r --argjson i "$i" '.accounts[$i - 1].deploy_role // ""' <<<"$plan")"
+    done
     echo "identity_propagation=${identity_propagation}"
   } >>"$GITHUB_OUTPUT"
 fi
