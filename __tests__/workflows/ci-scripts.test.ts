@@ -228,6 +228,139 @@ describeIfTerraform("terraform-stack.sh with the Terraform CLI", () => {
   });
 });
 
+describeIfTerraform("the deploy: review-plans.sh, then apply-reviewed.sh, with the Terraform CLI", () => {
+  const PASS = "correct horse";
+  function stack(root: string, name: string, input: string) {
+    const dir = path.join(root, "cdktf.out", "stacks", name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "main.tf"), `resource "terraform_data" "x" {\n  input = "${input}"\n}\n`);
+    return dir;
+  }
+  /** What a deploy's plan job leaves: the plan-<stack> artifact (encrypted plan, text, mode, status). */
+  function planJob(root: string, name: string, mode = "plan") {
+    const dir = path.join(root, "cdktf.out", "stacks", name);
+    bash(script("terraform-stack.sh"), [mode, dir]);
+    bash(script("protect-plan.sh"), [dir], { PLAN_ARTIFACT_PASSPHRASE: PASS, REQUIRE_PLAN_PASSPHRASE: "1" });
+    const artifact = path.join(root, "plans", `plan-${name}`);
+    mkdirSync(artifact, { recursive: true });
+    for (const f of ["tfplan.enc", "plan.txt", "plan-mode", "status.json"]) {
+      if (existsSync(path.join(dir, f)))
+        writeFileSync(path.join(artifact, f), readFileSync(path.join(dir, f)));
+    }
+  }
+  const row = (name: string, destroy = false) => ({ stack: name, account: "", destroy });
+
+  it("applies, after one review, only the stacks whose plan has changes, in order", () => {
+    const root = tempDir("bridge-deploy-");
+    stack(root, "prod-a", "1");
+    stack(root, "prod-b", "1");
+    // prod-b is already applied: its plan has no changes.
+    const b = path.join(root, "cdktf.out", "stacks", "prod-b");
+    bash(script("terraform-stack.sh"), ["plan", b]);
+    expect(bash(script("terraform-stack.sh"), ["apply", b]).status).toBe(0);
+    planJob(root, "prod-a");
+    planJob(root, "prod-b");
+    const outputs = path.join(root, "github-output");
+    const summary = path.join(root, "summary.md");
+    writeFileSync(outputs, "");
+    writeFileSync(summary, "");
+    const matrix = JSON.stringify([row("prod-a"), row("prod-b")]);
+    const review = bash(script("review-plans.sh"), [path.join(root, "plans")], {
+      MATRIX: matrix,
+      GITHUB_OUTPUT: outputs,
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expect(review.status).toBe(0);
+    expect(readFileSync(outputs, "utf8")).toBe('apply=["prod-a"]\nchanges=true\n');
+    expect(readFileSync(summary, "utf8")).toContain("| `prod-b` | clean — no changes: skipped |");
+    expect(readFileSync(summary, "utf8")).toContain("applies exactly these plans, in this order: prod-a.");
+
+    const applied = bash(script("apply-reviewed.sh"), [path.join(root, "plans")], {
+      MATRIX: matrix,
+      APPLY: '["prod-a"]',
+      PLAN_ARTIFACT_PASSPHRASE: PASS,
+      CDKTF_OUT: path.join(root, "cdktf.out"),
+    });
+    expect(applied.stdout).toContain("terraform apply of prod-a: applied");
+    expect(applied.status).toBe(0);
+    // A wrong passphrase reads no plan and applies nothing.
+    const wrong = bash(script("apply-reviewed.sh"), [path.join(root, "plans")], {
+      MATRIX: matrix,
+      APPLY: '["prod-a"]',
+      PLAN_ARTIFACT_PASSPHRASE: "wrong",
+      CDKTF_OUT: path.join(root, "cdktf.out"),
+    });
+    expect(wrong.status).not.toBe(0);
+  });
+
+  it("asks for no approval when nothing changes, and refuses when a plan failed or is missing", () => {
+    const root = tempDir("bridge-deploy-");
+    mkdirSync(path.join(root, "plans", "plan-prod-a"), { recursive: true });
+    writeFileSync(
+      path.join(root, "plans", "plan-prod-a", "status.json"),
+      '{"stack":"prod-a","status":"clean"}',
+    );
+    mkdirSync(path.join(root, "plans", "plan-prod-b"), { recursive: true });
+    writeFileSync(
+      path.join(root, "plans", "plan-prod-b", "status.json"),
+      '{"stack":"prod-b","status":"waiting"}',
+    );
+    const outputs = path.join(root, "out");
+    writeFileSync(outputs, "");
+    const matrix = [row("prod-a"), row("prod-b")];
+    const quiet = bash(script("review-plans.sh"), [path.join(root, "plans")], {
+      MATRIX: JSON.stringify(matrix),
+      GITHUB_OUTPUT: outputs,
+    });
+    expect(quiet.status).toBe(0);
+    expect(readFileSync(outputs, "utf8")).toBe("apply=[]\nchanges=false\n");
+    expect(quiet.stdout).toContain("prod-b: run the deploy again after this one to plan them.");
+    const failed = bash(script("review-plans.sh"), [path.join(root, "plans")], {
+      MATRIX: JSON.stringify([...matrix, row("prod-c")]),
+    });
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toContain("❌ No plan for prod-c: nothing is applied.");
+  });
+
+  it("refuses to keep a deploy's plan without the passphrase", () => {
+    const dir = tempDir("protect-plan-");
+    writeFileSync(path.join(dir, "tfplan"), "secret");
+    const r = bash(script("protect-plan.sh"), [dir], {
+      PLAN_ARTIFACT_PASSPHRASE: "",
+      REQUIRE_PLAN_PASSPHRASE: "1",
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("PLAN_ARTIFACT_PASSPHRASE is not set");
+    expect(existsSync(path.join(dir, "tfplan"))).toBe(false);
+  });
+});
+
+describe("aws-profile.sh", () => {
+  it("keeps the step's credentials as the profile bridge-<account>, for a 12-digit account only", () => {
+    const home = tempDir("bridge-aws-home-");
+    const bin = tempDir("bridge-fake-aws-");
+    // A stand-in `aws` that records `configure set` calls.
+    writeFileSync(path.join(bin, "aws"), '#!/bin/sh\necho "$*" >> "$HOME/calls"\n', { mode: 0o755 });
+    const env = {
+      HOME: home,
+      PATH: `${bin}:${process.env.PATH}`,
+      AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "secret",
+      AWS_SESSION_TOKEN: "token",
+      AWS_REGION: "eu-west-1",
+    };
+    expect(bash(script("aws-profile.sh"), ["444444444444"], env).status).toBe(0);
+    const calls = readFileSync(path.join(home, "calls"), "utf8").trim().split("\n");
+    expect(calls.slice(0, 4)).toEqual([
+      "configure set aws_access_key_id AKIAEXAMPLE --profile bridge-444444444444",
+      "configure set aws_secret_access_key secret --profile bridge-444444444444",
+      "configure set aws_session_token token --profile bridge-444444444444",
+      "configure set region eu-west-1 --profile bridge-444444444444",
+    ]);
+    expect(bash(script("aws-profile.sh"), ["arn:aws:iam::1:role/x"], env).status).toBe(2);
+  });
+});
+
 describe("upstream-secrets.sh", () => {
   function run(secrets: string | undefined) {
     const envFile = path.join(tempDir("bridge-ci-env-"), "env");

@@ -9,7 +9,7 @@
 # Fails when a stack has no plan result or its plan failed: nothing is applied then.
 set -euo pipefail
 plans="${1:?usage: review-plans.sh PLANS_DIR}"
-: "${MATRIX:?MATRIX (the synth job's matrix output) is required}"
+: "${MATRIX:?MATRIX (the matrix output of the synth job) is required}"
 rows=$(jq -c '.[]' <<<"$MATRIX")
 apply='[]'
 failed=()
@@ -28,7 +28,7 @@ while IFS= read -r row; do
       ;;
     *) failed+=("$stack") ;;
   esac
-  [ "$(jq -r '.destroy' <<<"$row")" = true ] && headline="destroy (no longer in the config): ${headline}"
+  if [ "$(jq -r '.destroy' <<<"$row")" = true ]; then headline="destroy (no longer in the config): ${headline}"; fi
   table+=$'\n'"| \`${stack}\` | ${status}${headline:+ — ${headline}} |"
 done <<<"$rows"
 
@@ -45,7 +45,10 @@ changes=$([ "$apply" = '[]' ] && echo false || echo true)
   else
     echo "Nothing to apply."
   fi
-  [ ${#waiting[@]} -gt 0 ] && echo && echo "⏳ ${waiting[*]}: run the deploy again after this one to plan them."
+  if [ ${#waiting[@]} -gt 0 ]; then
+    echo
+    echo "⏳ ${waiting[*]}: run the deploy again after this one to plan them."
+  fi
 } | tee -a "${GITHUB_STEP_SUMMARY:-/dev/null}"
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
   echo "apply=${apply}" >>"$GITHUB_OUTPUT"
