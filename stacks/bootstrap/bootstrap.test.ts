@@ -450,6 +450,18 @@ describe("npm run bootstrap", () => {
     expect(r.logs).toContain("gh api -X PUT repos/acme/idc-bridge/environments/prod");
   });
 
+  it("with the accounts in the config, prints no role variables: CI derives the roles per account", () => {
+    const config = exampleInput();
+    config.bootstrap = { github: { repository: "acme/idc-bridge" } };
+    config.identityCenter.accountId = ACCOUNT;
+    const terraform = fakeTerraform();
+    const r = run(["--env", "prod"], config, terraform.env);
+    expect(r).toMatchObject({ code: 0, errors: "" });
+    expect(r.logs).not.toContain("AWS_PLAN_ROLE_ARN");
+    expect(r.logs).toContain(`CI finds the roles by account from the synthesized stacks`);
+    expect(r.logs).toContain("gh secret set CLOUDFLARE_API_TOKEN_READ");
+  });
+
   it("--plan only plans", () => {
     const config = exampleInput();
     config.bootstrap = { github: { repository: "acme/idc-bridge" } };
