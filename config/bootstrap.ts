@@ -24,6 +24,13 @@ export const bootstrapConfigSchema = z.strictObject({
     /** An AWS account holds one OIDC provider per URL: false uses the one that already exists. */
     createOidcProvider: z.boolean().default(true),
   }),
+  /**
+   * The account of the state bucket with two accounts [cognito: the workload account; identity-center keeps a
+   * bucket made while everything was one account, in the account that now holds only IAM Identity Center].
+   */
+  stateAccount: z
+    .enum(["cognito", "identity-center"], { error: 'expected "cognito" or "identity-center"' })
+    .default("cognito"),
   /** How the state bucket encrypts objects [SSE-KMS with backend.kmsKeyId, else SSE-S3]. */
   stateBucketEncryption: z
     .enum(["SSE-KMS", "SSE-S3"], { error: 'expected "SSE-KMS" or "SSE-S3"' })
@@ -61,8 +68,8 @@ export interface BootstrapSettings {
   /** Region of the Cognito stack, whose client secret the cloudflare-access stack reads at plan time. */
   readonly cognitoRegion: string;
   /**
-   * The accounts CI works in, each with its CI roles: the first holds the state bucket (Cognito's, the
-   * workload account); a second one (IAM Identity Center's) only when the config names two accounts.
+   * The accounts CI works in, each with its CI roles: the first holds the state bucket
+   * (bootstrap.stateAccount, Cognito's by default); a second one only when the config names two accounts.
    */
   readonly accounts: readonly BootstrapAccount[];
 }
@@ -176,5 +183,9 @@ function bootstrapAccounts(config: ConfigForBootstrap): BootstrapAccount[] {
     ...(config[name].assumeRoleArn === undefined ? {} : { assumeRoleArn: config[name].assumeRoleArn }),
   });
   const cognito = side("cognito", accounts.cognito);
-  return accounts.crossAccount ? [cognito, side("identityCenter", accounts.identityCenter)] : [cognito];
+  if (!accounts.crossAccount) return [cognito];
+  const identityCenter = side("identityCenter", accounts.identityCenter);
+  return config.bootstrap?.stateAccount === "identity-center"
+    ? [identityCenter, cognito]
+    : [cognito, identityCenter];
 }

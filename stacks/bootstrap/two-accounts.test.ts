@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { synthBootstrap } from "../../cli/bootstrap";
-import { loadConfig } from "../../config";
+import { loadConfig, parseConfig } from "../../config";
 import { bootstrapSettings } from "../../config/bootstrap";
 import {
   policyDocument,
@@ -163,3 +163,45 @@ describe("the state bucket in the Cognito account, for the IdC account's roles",
 function pick(all: Record<string, unknown>, prefix: string) {
   return Object.fromEntries(Object.entries(all).filter(([id]) => id.startsWith(prefix)));
 }
+
+it("keeps the state bucket (and the first roles' addresses) in the IdC account with bootstrap.stateAccount", () => {
+  const input = JSON.parse(
+    readFileSync(
+      path.join(__dirname, "..", "..", "__tests__", "fixtures", "config", "two-account.json"),
+      "utf8",
+    ),
+  );
+  input.bootstrap.stateAccount = "identity-center";
+  input.backend.kmsKeyId = `arn:aws:kms:ca-central-1:${IDC}:alias/split-tfstate`;
+  const moved = bootstrapSettings(parseConfig(input));
+  if (Array.isArray(moved)) throw new Error(JSON.stringify(moved));
+  expect(moved.accounts.map((a) => [a.side, a.accountId])).toEqual([
+    ["identity-center", IDC],
+    ["cognito", COGNITO],
+  ]);
+  const dir = tempDir("bridge-bootstrap-moved-");
+  const out: TerraformJson = JSON.parse(
+    readFileSync(
+      path.join(synthBootstrap(moved, path.join(dir, "out"), dir).stackDir, "cdk.tf.json"),
+      "utf8",
+    ),
+  );
+  expect((out.provider.aws as TerraformJson[]).map((p) => [p.alias, p.allowed_account_ids])).toEqual([
+    [undefined, [IDC]],
+    ["cognito", [COGNITO]],
+  ]);
+  // The roles made while everything was one account keep their addresses; the new account's are added.
+  const roles = Object.keys(out.resource.aws_iam_role).map((id) => id.replace(/_[0-9A-F]{8}$/, ""));
+  expect(roles.sort()).toEqual(["apply-role", "cognito-apply-role", "cognito-plan-role", "plan-role"]);
+  delete input.cognito.accountId;
+  delete input.cognito.assumeRoleArn;
+  const one = bootstrapSettings(parseConfig(input));
+  if (Array.isArray(one)) throw new Error(JSON.stringify(one));
+  const before: TerraformJson = JSON.parse(
+    readFileSync(path.join(synthBootstrap(one, path.join(dir, "one"), dir).stackDir, "cdk.tf.json"), "utf8"),
+  );
+  for (const type of ["aws_iam_role", "aws_s3_bucket", "aws_kms_key", "aws_iam_openid_connect_provider"]) {
+    for (const id of Object.keys(before.resource[type])) expect(out.resource[type]).toHaveProperty([id]);
+  }
+  expect(Object.values<TerraformJson>(out.resource.aws_s3_bucket)[0].provider).toBeUndefined();
+});
