@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { applyOrder, readManifest } from "../../scripts/synth-output";
+import { cloudflareTokenPermissions } from "../../stacks/bootstrap/terraform-actions";
 import { actionlint } from "../helpers/actionlint";
 import { configWith, synthBridge } from "../helpers/stacks";
 
@@ -206,6 +207,26 @@ describe.each(["plan.yml", "deploy.yml"])("%s on documentation-only changes", (f
     expect(triggers(ignore, ["lambda-src/help"])).toBe(true);
     expect(triggers(ignore, [".github/workflows/deploy.yml"])).toBe(true);
   });
+});
+
+it("README names the exact Cloudflare permissions of the read-only and the edit token", () => {
+  const readme = readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+  const row = (secret: string) =>
+    readme
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l.startsWith(`| \`${secret}\``)) ?? "";
+  const listed = (secret: string) =>
+    row(secret)
+      .split("|")[2]
+      .split(";")
+      .map((p) => p.trim());
+  expect(listed("CLOUDFLARE_API_TOKEN_READ")).toEqual(cloudflareTokenPermissions("plan"));
+  expect(listed("CLOUDFLARE_API_TOKEN")).toEqual(cloudflareTokenPermissions("deploy"));
+  for (const file of FILES) {
+    for (const secret of text(file).matchAll(/secrets\.([A-Z][A-Z0-9_]*)/g))
+      expect(readme).toContain(`\`${secret[1]}\``);
+  }
 });
 
 describe("plan.yml", () => {
