@@ -470,3 +470,23 @@ describe("npm run bootstrap", () => {
     expect(terraform.calls()).toEqual(["init -input=false", "plan"]);
   });
 });
+
+describe('the policy check on the CI roles\' actions that exist only on Resource "*"', () => {
+  const stackWith = (actions: string[]) => ({
+    data: {
+      aws_iam_policy_document: {
+        ci: { statement: [{ sid: "NoResourceLevel", actions, resources: ["*"] }] },
+      },
+    },
+  });
+  it("lets kms:CreateKey and kms:ListAliases use it, and nothing else of KMS", async () => {
+    const { findViolations } = await import("../policy-checks");
+    expect(findViolations(stackWith(["kms:CreateKey", "kms:ListAliases"]))).toEqual([]);
+    expect(findViolations(stackWith(["kms:CreateKey", "kms:Decrypt"]))).toEqual([
+      expect.objectContaining({
+        rule: "iam-wildcards",
+        message: expect.stringMatching(/allows kms actions on every resource/),
+      }),
+    ]);
+  });
+});

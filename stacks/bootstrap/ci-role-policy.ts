@@ -18,7 +18,11 @@ function serviceResources(service: string, s: CiPolicyScope): string[] {
   const { partition: p, account: a } = s;
   switch (service) {
     case "iam":
-      return [`arn:${p}:iam::${a}:role/*`, `arn:${p}:iam::${a}:oidc-provider/*`];
+      return [
+        `arn:${p}:iam::${a}:role/*`,
+        `arn:${p}:iam::${a}:oidc-provider/*`,
+        `arn:${p}:iam::${a}:saml-provider/*`,
+      ];
     case "identitystore":
       return [
         `arn:${p}:identitystore::*:identitystore/*`,

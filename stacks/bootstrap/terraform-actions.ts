@@ -22,6 +22,28 @@ export interface TerraformTypeActions {
 
 const aws = (file: string) => `hashicorp/terraform-provider-aws internal/service/${file}`;
 
+/**
+ * What IAM Identity Center does in IAM on the caller's behalf when it provisions a permission set to an account
+ * (the management account's own assignments): the SAML provider and the AWSReservedSSO_* roles (IAM Identity
+ * Center User Guide, "Permissions required to use the IAM Identity Center console"; the AWS managed policy
+ * AWSSSOMasterAccountAdministrator).
+ */
+const IDC_PROVISIONING_IAM = [
+  "iam:GetSAMLProvider",
+  "iam:CreateSAMLProvider",
+  "iam:UpdateSAMLProvider",
+  "iam:DeleteSAMLProvider",
+  "iam:CreateRole",
+  "iam:DeleteRole",
+  "iam:GetRole",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:ListRolePolicies",
+  "iam:ListAttachedRolePolicies",
+];
+
 export const TERRAFORM_ACTIONS: Readonly<Record<string, TerraformTypeActions>> = {
   // ---- data sources ----
   "data.archive_file": {
@@ -54,7 +76,7 @@ export const TERRAFORM_ACTIONS: Readonly<Record<string, TerraformTypeActions>> =
     source: aws("secretsmanager/secret_version_data_source.go"),
   },
   "data.aws_ssoadmin_instances": {
-    read: ["sso:ListInstances", "identitystore:DescribeIdentityStore"],
+    read: ["sso:ListInstances"],
     write: [],
     source: aws("ssoadmin/instances_data_source.go"),
   },
@@ -116,7 +138,8 @@ export const TERRAFORM_ACTIONS: Readonly<Record<string, TerraformTypeActions>> =
     source: aws("sns/topic.go"),
   },
   "resource.aws_sns_topic_subscription": {
-    read: ["sns:GetSubscriptionAttributes"],
+    // A pending e-mail subscription has no ARN yet: it is found by listing the topic's subscriptions.
+    read: ["sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic"],
     write: ["sns:Subscribe", "sns:Unsubscribe", "sns:SetSubscriptionAttributes"],
     source: aws("sns/topic_subscription.go"),
   },
@@ -186,7 +209,8 @@ export const TERRAFORM_ACTIONS: Readonly<Record<string, TerraformTypeActions>> =
 
   // ---- IAM ----
   "resource.aws_iam_role": {
-    read: ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"],
+    // The refresh fills inline_policy and managed_policy_arns: it lists and reads the role's policies.
+    read: ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies"],
     write: [
       "iam:CreateRole",
       "iam:DeleteRole",
@@ -356,6 +380,7 @@ export const TERRAFORM_ACTIONS: Readonly<Record<string, TerraformTypeActions>> =
       "sso:DescribePermissionSetProvisioningStatus",
       "sso:TagResource",
       "sso:UntagResource",
+      ...IDC_PROVISIONING_IAM,
     ],
     source: aws("ssoadmin/permission_set.go"),
   },
@@ -386,6 +411,7 @@ export const TERRAFORM_ACTIONS: Readonly<Record<string, TerraformTypeActions>> =
       "sso:DeleteAccountAssignment",
       "sso:DescribeAccountAssignmentCreationStatus",
       "sso:DescribeAccountAssignmentDeletionStatus",
+      ...IDC_PROVISIONING_IAM,
     ],
     source: aws("ssoadmin/account_assignment.go"),
   },
