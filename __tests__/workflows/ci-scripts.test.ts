@@ -1,5 +1,5 @@
 /**
- * The scripts the workflows run (scripts/ci/*.sh, scripts/stack-order.ts), run here as the workflows run
+ * The scripts the workflows run (scripts/ci/*.sh, scripts/ci/stack-matrix.ts), run here as the workflows run
  * them. terraform-stack.sh is driven by the real Terraform CLI on a provider-free configuration
  * (`terraform_data`, built into Terraform), so the exit codes of `plan -detailed-exitcode` are Terraform's.
  */
@@ -18,7 +18,7 @@ function bash(file: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = R
   return spawnSync("bash", [file, ...args], { cwd, env: terraformEnv(env), encoding: "utf8" });
 }
 
-describe("stack-order", () => {
+describe("apply order", () => {
   const manifest = (deps: Record<string, string[]>): Manifest => ({
     stacks: Object.fromEntries(
       Object.entries(deps).map(([name, dependencies]) => [
@@ -28,19 +28,28 @@ describe("stack-order", () => {
     ),
   });
 
-  it("orders the synthesized stacks of the app as they must be applied", () => {
+  it("the CI plan (scripts/ci/stack-matrix.ts) lists the synthesized stacks of the app as they must be applied", () => {
     const { outdir } = synthBridge(configWith());
     const run = spawnSync(
       process.execPath,
-      [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/stack-order.ts", outdir],
+      [
+        path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
+        "scripts/ci/stack-matrix.ts",
+        outdir,
+        "prod",
+        "--known",
+        "scripts/ci/known-stacks.json",
+      ],
       { cwd: ROOT, encoding: "utf8" },
     );
     expect(run.stderr).toBe("");
-    expect(JSON.parse(run.stdout)).toEqual([
+    const plan = JSON.parse(run.stdout);
+    expect(plan.stacks.map((s: { stack: string }) => s.stack)).toEqual([
       "prod-identity-center",
       "prod-cognito",
       "prod-cloudflare-access",
     ]);
+    expect(plan).toMatchObject({ removed: [], unknown: [], accounts: [] });
   });
 
   it("puts each stack after its dependencies, ties by name, and refuses cycles", () => {

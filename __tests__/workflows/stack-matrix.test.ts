@@ -19,6 +19,7 @@ const role = (account: string, kind: string) => `arn:aws:iam::${account}:role/sp
 
 const twoAccountInput = (): BridgeConfigInput => JSON.parse(readFileSync(TWO_ACCOUNT, "utf8"));
 const twoAccounts = synthBridge(loadConfig(TWO_ACCOUNT)).outdir;
+const example = synthBridge(configWith()).outdir;
 
 describe("the stack matrix", () => {
   it("gives every stack of a two-account config the roles of its account, in apply order", () => {
@@ -44,7 +45,7 @@ describe("the stack matrix", () => {
   });
 
   it("names no role when the config names no account (the repository variables' one account)", () => {
-    const plan = ciPlan(synthBridge(configWith()).outdir, "prod");
+    const plan = ciPlan(example, "prod");
     expect(plan.stacks.map((s) => s.stack)).toEqual([
       "prod-identity-center",
       "prod-cognito",
@@ -77,7 +78,6 @@ describe("the stack matrix", () => {
     // Terraform merges *_override.tf.json files into the configuration.
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(accountsOverride(stack));
     // One account without account ids: nothing to override.
-    const example = synthBridge(configWith()).outdir;
     writeOverrides(example);
     expect(existsSync(path.join(example, "stacks", "prod-cognito", "ci_accounts_override.tf.json"))).toBe(
       false,
@@ -111,8 +111,8 @@ describe("the stack matrix", () => {
   it("reads the committed list of known stacks, which names the example's stacks", () => {
     const file = path.join(ROOT, "scripts", "ci", "known-stacks.json");
     const known = knownStacks(file, "prod");
-    const example = ciPlan(synthBridge(configWith()).outdir, "prod", known);
-    expect(example.removed).toEqual([]);
-    expect(example.unknown).toEqual([]);
+    const plan = ciPlan(example, "prod", known);
+    expect(plan.removed).toEqual([]);
+    expect(plan.unknown).toEqual([]);
   });
 });
