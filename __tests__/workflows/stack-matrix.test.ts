@@ -3,13 +3,16 @@
  * CI roles of its account (one account, two accounts), the override that points each pinned provider at its
  * account's CI profile, and a stack the config stops synthesizing turned into a reviewed destroy.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { BridgeConfigInput } from "../../config";
 import { loadConfig, parseConfig } from "../../config";
 import { accountsOverride, ciPlan, knownStacks, writeOverrides } from "../../scripts/ci/stack-matrix";
+import { previousConfig, type Synth } from "../../scripts/ci/previous-config";
 import { readManifest, readStackJson } from "../../scripts/synth-output";
 import { configWith, synthBridge } from "../helpers/stacks";
+import { tempDir } from "../helpers/temp-dirs";
 
 const ROOT = path.join(__dirname, "..", "..");
 const TWO_ACCOUNT = path.join(__dirname, "..", "fixtures", "config", "two-account.json");
@@ -114,5 +117,58 @@ describe("the stack matrix", () => {
     const plan = ciPlan(example, "prod", known);
     expect(plan.removed).toEqual([]);
     expect(plan.unknown).toEqual([]);
+  });
+});
+
+describe("the configuration of a stack that was turned off (scripts/ci/previous-config.ts)", () => {
+  const git = (cwd: string, ...args: string[]) => {
+    const r = spawnSync("git", args, {
+      cwd,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@x",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@x",
+      },
+    });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return r.stdout.trim();
+  };
+  const synth: Synth = (file, outdir) => {
+    synthBridge(parseConfig(JSON.parse(readFileSync(file, "utf8"))), undefined, { outdir });
+    return true;
+  };
+
+  it("is the newest earlier config that still synthesizes it, found in the git history", () => {
+    const repo = tempDir("bridge-history-");
+    git(repo, "init", "-q");
+    mkdirSync(path.join(repo, "config"));
+    const file = path.join(repo, "config", "split.json");
+    const commit = (input: BridgeConfigInput, message: string) => {
+      writeFileSync(file, JSON.stringify(input));
+      git(repo, "add", "-A");
+      git(repo, "commit", "-qm", message);
+      return git(repo, "rev-parse", "HEAD");
+    };
+    const input = twoAccountInput();
+    commit(input, "with identity propagation");
+    input.tags = { ...input.tags, step: "2" };
+    const last = commit(input, "still with it");
+    delete (input.identityCenter as { trustedTokenIssuer?: unknown }).trustedTokenIssuer;
+    commit(input, "turned off");
+    input.tags = { ...input.tags, step: "4" };
+    commit(input, "a later change");
+
+    const outdir = path.join(tempDir("bridge-previous-"), "out");
+    expect(previousConfig(repo, "config/split.json", ["split-identity-propagation"], outdir, synth)).toBe(
+      last,
+    );
+    expect(Object.keys(readManifest(outdir).stacks)).toContain("split-identity-propagation");
+    // None of the versions looked at (here the newest two) has it: said, not guessed.
+    expect(
+      previousConfig(repo, "config/split.json", ["split-never-there"], outdir, synth, 2),
+    ).toBeUndefined();
   });
 });

@@ -45,19 +45,8 @@ fi
 previous_args=()
 removed=$(jq -r '.removed[]' <<<"$plan")
 if [ -n "$removed" ]; then
-  found=""
-  previous_config=$(mktemp)
-  for sha in $(git log --format=%H -n 20 -- "$config"); do
-    git show "${sha}:${config}" >"$previous_config" 2>/dev/null || continue
-    rm -rf cdktf.out.previous
-    BRIDGE_CONFIG="$previous_config" npm run --silent synth -- --output cdktf.out.previous >/dev/null 2>&1 || continue
-    if jq -e --argjson r "$(jq -c '.removed' <<<"$plan")" '[.stacks | keys[]] as $k | all($r[]; . as $s | $k | index($s) != null)' \
-      cdktf.out.previous/manifest.json >/dev/null; then
-      found=$sha
-      break
-    fi
-  done
-  if [ -z "$found" ]; then
+  # shellcheck disable=SC2086 # one argument per stack
+  if ! found=$(npx --no-install tsx scripts/ci/previous-config.ts "$config" cdktf.out.previous $removed); then
     echo "::error::no earlier ${config} synthesizes $(jq -r '.removed | join(", ")' <<<"$plan") (fetch the history: actions/checkout with fetch-depth: 0), so it cannot be destroyed" >&2
     exit 1
   fi
