@@ -468,3 +468,14 @@ describe("protect-plan.sh", () => {
     expect(readFileSync(path.join(dir, "plan.txt"), "utf8")).toBe("redacted plan");
   });
 });
+
+describe("with-account.sh", () => {
+  it("runs the command with the account's profile instead of the keys in the environment", () => {
+    const env = { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "s", AWS_SESSION_TOKEN: "t" };
+    const show = ["sh", "-c", 'echo "${AWS_PROFILE:-none} ${AWS_ACCESS_KEY_ID:-none}"'];
+    expect(bash(script("with-account.sh"), ["444444444444", ...show], env).stdout).toBe(
+      "bridge-444444444444 none\n",
+    );
+    expect(bash(script("with-account.sh"), ["", ...show], env).stdout).toBe("none AKIAEXAMPLE\n");
+  });
+});

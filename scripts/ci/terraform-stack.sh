@@ -44,6 +44,7 @@ stack=$(basename "$(cd "$dir" && pwd)")
 cd "$dir" || exit 2
 
 if [ -n "${STACK_ACCOUNT:-}" ]; then
+  # The SDKs prefer keys in the environment to a profile.
   export AWS_PROFILE="bridge-${STACK_ACCOUNT}"
   unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 fi
