@@ -33,8 +33,8 @@ export interface CiAccountRoles {
 
 /**
  * Applied once per environment by an administrator, with local state (it creates the bucket the other stacks
- * keep their state in): the state bucket (in the Cognito account), and in each account the config names
- * GitHub's OIDC provider and two roles only the configured repository's workflows can assume: a read-only
+ * keep their state in): the state bucket (in bootstrap.stateAccount, Cognito's by default), and in each account
+ * the config names GitHub's OIDC provider and two roles only the configured repository's workflows can assume: a read-only
  * plan role (pull requests, the default branch's plans and drift checks) and an apply role (jobs in the
  * GitHub environment named like the bridge environment). Their permissions are the action table's
  * (terraform-actions.ts); with two accounts, the other account's roles reach the state by the bucket policy.
@@ -69,10 +69,10 @@ export class BootstrapStack extends TerraformStack {
     const names = ciRoleNames(s.environment);
 
     // The other account's roles first: the bucket (and key) policy names them.
-    let other_: CiAccountRoles | undefined;
+    let otherRoles: CiAccountRoles | undefined;
     if (other !== undefined && other.accountId !== undefined) {
       const provider = providerOf(other, other.side);
-      other_ = this.ciRoles(
+      otherRoles = this.ciRoles(
         s,
         { side: other.side, accountId: other.accountId, partition, provider },
         `${other.side}-`,
@@ -90,16 +90,18 @@ export class BootstrapStack extends TerraformStack {
       bucket: s.bucket,
       encryption: s.encryption,
       account,
-      ...(other_ === undefined
+      ...(otherRoles === undefined
         ? {}
-        : { crossAccount: { objects, readers: [other_.planRoleArn], writers: [other_.applyRoleArn] } }),
+        : {
+            crossAccount: { objects, readers: [otherRoles.planRoleArn], writers: [otherRoles.applyRoleArn] },
+          }),
     });
-    const home_ = this.ciRoles(s, { side: home.side, accountId: homeId, partition }, "", {
+    const homeRoles = this.ciRoles(s, { side: home.side, accountId: homeId, partition }, "", {
       bucketArn: state.arn,
       objects,
       kms: state.kmsKeyArn === undefined ? [] : [state.kmsKeyArn],
     });
-    this.accounts = other_ === undefined ? [home_] : [home_, other_];
+    this.accounts = otherRoles === undefined ? [homeRoles] : [homeRoles, otherRoles];
 
     addOutputs(this, {
       state_bucket: {
@@ -107,23 +109,23 @@ export class BootstrapStack extends TerraformStack {
         description: "S3 bucket of the environment's Terraform state.",
       },
       plan_role_arn: {
-        value: home_.planRoleArn,
+        value: homeRoles.planRoleArn,
         description: `Read-only plan role (${names.plan}) of the ${home.side} account.`,
       },
       apply_role_arn: {
-        value: home_.applyRoleArn,
+        value: homeRoles.applyRoleArn,
         description: `Deploy role (${names.apply}) of the ${home.side} account.`,
       },
     });
-    if (other_ !== undefined) {
+    if (otherRoles !== undefined) {
       addOutputs(this, {
-        [`${other_.side.replace("-", "_")}_plan_role_arn`]: {
-          value: other_.planRoleArn,
-          description: `Read-only plan role (${names.plan}) of the ${other_.side} account.`,
+        [`${otherRoles.side.replace("-", "_")}_plan_role_arn`]: {
+          value: otherRoles.planRoleArn,
+          description: `Read-only plan role (${names.plan}) of the ${otherRoles.side} account.`,
         },
-        [`${other_.side.replace("-", "_")}_apply_role_arn`]: {
-          value: other_.applyRoleArn,
-          description: `Deploy role (${names.apply}) of the ${other_.side} account.`,
+        [`${otherRoles.side.replace("-", "_")}_apply_role_arn`]: {
+          value: otherRoles.applyRoleArn,
+          description: `Deploy role (${names.apply}) of the ${otherRoles.side} account.`,
         },
       });
     }
