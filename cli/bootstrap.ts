@@ -3,7 +3,8 @@
  *
  *   npm run bootstrap -- --env prod [--plan | --synth-only] [--config FILE] [--outdir cdktf.out.bootstrap]
  *
- * Synthesizes only the `<env>-bootstrap` stack (state bucket, GitHub OIDC provider, plan and apply roles) from
+ * Synthesizes only the `<env>-bootstrap` stack (state bucket; GitHub OIDC provider, plan and apply roles in each
+ * account the config names) from
  * the config's `bootstrap` block into its own output directory, then runs `terraform init` and `terraform apply`
  * there (Terraform shows the plan and asks before changing anything). Its state is local:
  * terraform-state/<env>-bootstrap.tfstate. Afterwards CI (the workflows in .github/workflows) does the rest.
@@ -23,9 +24,10 @@ const PROJECT_ROOT = path.join(__dirname, "..");
 
 const USAGE = `Usage: npm run bootstrap -- --env ENV [options]
 
-Creates, once per environment, what CI needs before it can run: the S3 state bucket of backend, the
-GitHub OIDC provider, and the plan and apply roles trusted only by bootstrap.github.repository.
-Run it with administrator credentials for the state bucket's account.
+Creates, once per environment, what CI needs before it can run: the S3 state bucket of backend (in the
+Cognito account), and in each account the config names the GitHub OIDC provider and the plan and apply roles
+trusted only by bootstrap.github.repository. Run it with administrator credentials that reach each account
+(directly, or through identityCenter.assumeRoleArn and cognito.assumeRoleArn).
 
 Options:
   --env ENV        environment to bootstrap (required)
@@ -66,17 +68,34 @@ function terraform(stackDir: string, args: string[], env: NodeJS.ProcessEnv): vo
 function nextSteps(settings: BootstrapSettings, outputs: Record<string, unknown>): string {
   const env = settings.environment;
   const names = ciRoleNames(env);
-  return `Bootstrap of ${env} done. Now let CI do the rest: in GitHub (${settings.repository} → Settings →
-Secrets and variables → Actions, and → Environments), or with the gh CLI:
-
-  gh variable set BRIDGE_ENVIRONMENT --body ${env}
-  gh variable set AWS_PLAN_ROLE_ARN --body ${String(outputs.plan_role_arn ?? `<ARN of role ${names.plan}>`)}
-  gh api -X PUT repos/${settings.repository}/environments/${env}      (then add required reviewers to it)
-  gh variable set AWS_APPLY_ROLE_ARN --env ${env} --body ${String(outputs.apply_role_arn ?? `<ARN of role ${names.apply}>`)}
-  gh secret set CLOUDFLARE_API_TOKEN --env ${env}    and once more without --env for plans and drift checks
-  gh secret set UPSTREAM_CLIENT_SECRETS              only with upstream OIDC providers (README: CI)
-
-Keep terraform-state/${env}-bootstrap.tfstate (the bootstrap's own state) somewhere safe.`;
+  const repo = settings.repository;
+  // A config that names its accounts lets CI derive every role ARN (scripts/ci/stack-matrix.ts); one that
+  // names none needs the two ARNs as variables.
+  const named = settings.accounts.every((a) => a.accountId !== undefined);
+  const roles = named
+    ? [
+        `  # CI finds the roles by account from the synthesized stacks (${names.plan}, ${names.apply} in ${settings.accounts
+          .map((a) => `${a.accountId} (${a.side})`)
+          .join(" and ")}): no role variables.`,
+      ]
+    : [
+        `  gh variable set AWS_PLAN_ROLE_ARN --body ${String(outputs.plan_role_arn ?? `<ARN of role ${names.plan}>`)}`,
+        `  gh variable set AWS_APPLY_ROLE_ARN --env ${env} --body ${String(outputs.apply_role_arn ?? `<ARN of role ${names.apply}>`)}`,
+      ];
+  return [
+    `Bootstrap of ${env} done. Now let CI do the rest: in GitHub (${repo} → Settings → Secrets and variables →`,
+    "Actions, and → Environments), or with the gh CLI:",
+    "",
+    `  gh variable set BRIDGE_ENVIRONMENT --body ${env}`,
+    `  gh api -X PUT repos/${repo}/environments/${env}      (then add required reviewers to it: the one approval)`,
+    ...roles,
+    "  gh secret set CLOUDFLARE_API_TOKEN_READ            read-only token for plans and drift checks (README: CI)",
+    `  gh secret set CLOUDFLARE_API_TOKEN --env ${env}    edit token for the apply`,
+    "  gh secret set PLAN_ARTIFACT_PASSPHRASE             encrypts the reviewed plans the deploy applies",
+    "  gh secret set UPSTREAM_CLIENT_SECRETS              only with upstream OIDC providers (README: CI)",
+    "",
+    `Keep terraform-state/${env}-bootstrap.tfstate (the bootstrap's own state) somewhere safe.`,
+  ].join("\n");
 }
 
 /** Runs the command; returns the process exit code (0 ok, 1 failure, 2 usage error). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { resolveAccounts } from "./accounts";
 
 /**
  * The optional `bootstrap` block: what `npm run bootstrap -- --env <env>` creates once per environment for CI
@@ -23,19 +24,28 @@ export const bootstrapConfigSchema = z.strictObject({
     /** An AWS account holds one OIDC provider per URL: false uses the one that already exists. */
     createOidcProvider: z.boolean().default(true),
   }),
+  /**
+   * The account of the state bucket with two accounts [cognito: the workload account; identity-center keeps a
+   * bucket made while everything was one account, in the account that now holds only IAM Identity Center].
+   */
+  stateAccount: z
+    .enum(["cognito", "identity-center"], { error: 'expected "cognito" or "identity-center"' })
+    .default("cognito"),
   /** How the state bucket encrypts objects [SSE-KMS with backend.kmsKeyId, else SSE-S3]. */
   stateBucketEncryption: z
     .enum(["SSE-KMS", "SSE-S3"], { error: 'expected "SSE-KMS" or "SSE-S3"' })
     .optional(),
-  /** Policies of the apply role [AdministratorAccess: it creates IAM roles and IdC permission sets]. */
+  /**
+   * Extra managed policies of the deploy roles [none: their own policies grant exactly the actions of
+   * stacks/bootstrap/terraform-actions.ts].
+   */
   applyRoleManagedPolicies: z
     .array(
       z.string().regex(/^arn:aws(?:-cn|-us-gov)?:iam::(?:aws|\d{12}):policy\/[\w+=,.@/-]+$/, {
         error: "expected a managed policy ARN such as arn:aws:iam::aws:policy/AdministratorAccess",
       }),
     )
-    .min(1, { error: "expected at least one managed policy ARN" })
-    .default(["arn:aws:iam::aws:policy/AdministratorAccess"]),
+    .default([]),
 });
 
 export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;
@@ -57,6 +67,19 @@ export interface BootstrapSettings {
   readonly applyRoleManagedPolicies: readonly string[];
   /** Region of the Cognito stack, whose client secret the cloudflare-access stack reads at plan time. */
   readonly cognitoRegion: string;
+  /**
+   * The accounts CI works in, each with its CI roles: the first holds the state bucket
+   * (bootstrap.stateAccount, Cognito's by default); a second one only when the config names two accounts.
+   */
+  readonly accounts: readonly BootstrapAccount[];
+}
+
+/** One account the bootstrap creates CI roles in; `assumeRoleArn` is how the administrator reaches it. */
+export interface BootstrapAccount {
+  readonly side: "cognito" | "identity-center";
+  /** Unknown in a one-account config that names no account (the credentials' account). */
+  readonly accountId?: string;
+  readonly assumeRoleArn?: string;
 }
 
 interface Problem {
@@ -72,7 +95,8 @@ interface ConfigForBootstrap {
   readonly backend:
     | { readonly type: "s3"; bucket: string; region: string; keyPrefix: string; kmsKeyId?: string }
     | { readonly type: "local" | "cloud" };
-  readonly cognito: { readonly region: string };
+  readonly identityCenter: { readonly region: string; accountId?: string; assumeRoleArn?: string };
+  readonly cognito: { readonly region: string; accountId?: string; assumeRoleArn?: string };
   readonly bootstrap?: BootstrapConfig;
 }
 
@@ -147,5 +171,21 @@ export function bootstrapSettings(config: ConfigForBootstrap): BootstrapSettings
           },
     applyRoleManagedPolicies: b.applyRoleManagedPolicies,
     cognitoRegion: config.cognito.region,
+    accounts: bootstrapAccounts(config),
   };
+}
+
+function bootstrapAccounts(config: ConfigForBootstrap): BootstrapAccount[] {
+  const accounts = resolveAccounts(config);
+  const side = (name: "cognito" | "identityCenter", accountId: string | undefined): BootstrapAccount => ({
+    side: name === "cognito" ? "cognito" : "identity-center",
+    ...(accountId === undefined ? {} : { accountId }),
+    ...(config[name].assumeRoleArn === undefined ? {} : { assumeRoleArn: config[name].assumeRoleArn }),
+  });
+  const cognito = side("cognito", accounts.cognito);
+  if (!accounts.crossAccount) return [cognito];
+  const identityCenter = side("identityCenter", accounts.identityCenter);
+  return config.bootstrap?.stateAccount === "identity-center"
+    ? [identityCenter, cognito]
+    : [cognito, identityCenter];
 }

@@ -1,6 +1,6 @@
 /**
  * Reading a synthesized cdktf output directory (`cdktf.out/`): its manifest and each stack's Terraform JSON,
- * shared by the CI stack list (`scripts/stack-order.ts`) and the stack graph (`scripts/graph.ts`).
+ * shared by the CI plan (`scripts/ci/stack-matrix.ts`) and the stack graph (`scripts/graph.ts`).
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";

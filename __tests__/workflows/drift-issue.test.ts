@@ -56,7 +56,7 @@ function tracker(initial: Issue[] = []) {
 }
 
 async function runStep(
-  results: Record<string, "clean" | "drift" | "failed" | undefined>,
+  results: Record<string, "clean" | "drift" | "failed" | "waiting" | undefined>,
   github: unknown,
   environment = "prod",
 ) {
@@ -90,7 +90,7 @@ async function runStep(
 const stacks = (ic: string | undefined, cognito: string | undefined, cf: string | undefined) =>
   ({ "prod-identity-center": ic, "prod-cognito": cognito, "prod-cloudflare-access": cf }) as Record<
     string,
-    "clean" | "drift" | "failed" | undefined
+    "clean" | "drift" | "failed" | "waiting" | undefined
   >;
 
 describe("drift issue", () => {
@@ -134,6 +134,14 @@ describe("drift issue", () => {
     expect(core.setFailed).toHaveBeenCalledWith(
       "drift check failed for prod-cognito, prod-cloudflare-access",
     );
+  });
+
+  it("counts a stack never applied yet (waiting for its upstream stack) as neither drift nor failure", async () => {
+    const { issues, github } = tracker();
+    await runStep(stacks("drift", "clean", "clean"), github);
+    const core = await runStep(stacks("clean", "waiting", "waiting"), github);
+    expect(core.setFailed).not.toHaveBeenCalled();
+    expect(issues[0].state).toBe("closed");
   });
 
   it("keeps one issue per environment", async () => {

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { applyOrder, readManifest } from "../../scripts/synth-output";
+import { cloudflareTokenPermissions } from "../../stacks/bootstrap/terraform-actions";
 import { actionlint } from "../helpers/actionlint";
 import { configWith, synthBridge } from "../helpers/stacks";
 
@@ -104,15 +105,49 @@ describe.each(FILES)("%s", (file) => {
     }
   });
 
-  it("uses OIDC credentials only: no long-lived AWS keys anywhere", () => {
+  it("uses OIDC credentials only, each account's role from the synthesized stacks, kept as its account's profile", () => {
     expect(text(file)).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id|aws-secret/i);
-    for (const [, job] of jobs) {
-      for (const step of uses(job, "aws-actions/configure-aws-credentials")) {
+    for (const [id, job] of jobs) {
+      job.steps.forEach((step, i) => {
+        if (!step.uses?.startsWith("aws-actions/configure-aws-credentials@")) return;
         expect(Object.keys(step.with ?? {}).sort()).toEqual(
           ["aws-region", "role-session-name", "role-to-assume"].sort(),
         );
-        expect(step.with?.["role-to-assume"]).toMatch(/^\$\{\{ vars\.AWS_(PLAN|APPLY)_ROLE_ARN \}\}$/);
-      }
+        const roleToAssume = String(step.with?.["role-to-assume"]);
+        // Deploy roles only in the job behind the approval (the GitHub environment), plan roles elsewhere.
+        const deploy = /deploy_role/.test(roleToAssume);
+        expect({ id, deploy, gated: job.environment !== undefined }).toEqual({ id, deploy, gated: deploy });
+        expect(roleToAssume).toMatch(
+          /^\$\{\{ (matrix\.(other_)?plan_role( \|\| vars\.AWS_PLAN_ROLE_ARN)?|needs\.synth\.outputs\.deploy_role_[12]( \|\| vars\.AWS_APPLY_ROLE_ARN)?) \}\}$/,
+        );
+        // The next step keeps these credentials as the profile of their account (scripts/ci/aws-profile.sh).
+        expect(job.steps[i + 1].run).toMatch(
+          /^bash scripts\/ci\/aws-profile\.sh "\$(ACCOUNT|STACK_ACCOUNT)"$/,
+        );
+      });
+    }
+  });
+
+  it("uses the read-only Cloudflare token everywhere but in the apply", () => {
+    for (const [id, job] of jobs) {
+      const token = job.env?.CLOUDFLARE_API_TOKEN;
+      if (token === undefined) continue;
+      expect({ id, token }).toEqual({
+        id,
+        token:
+          job.environment === undefined
+            ? "${{ secrets.CLOUDFLARE_API_TOKEN_READ }}"
+            : "${{ secrets.CLOUDFLARE_API_TOKEN }}",
+      });
+    }
+  });
+
+  it("caches the provider plugins in every job that runs Terraform with providers", () => {
+    for (const [id, job] of jobs) {
+      if (!runs(job).includes("scripts/ci/terraform-stack.sh") && !runs(job).includes("apply-reviewed.sh"))
+        continue;
+      expect({ id, cache: uses(job, "actions/cache").length }).toEqual({ id, cache: 1 });
+      expect(runs(job)).toContain("TF_PLUGIN_CACHE_DIR=$RUNNER_TEMP/terraform-plugins");
     }
   });
 
@@ -125,7 +160,8 @@ describe.each(FILES)("%s", (file) => {
     for (const [, job] of jobs) {
       expect(job["runs-on"]).toMatch(/^ubuntu-\d\d\.\d\d$/);
       for (const s of uses(job, "actions/setup-node"))
-        expect(s.with?.["node-version"]).toMatch(/^20\.\d+\.\d+$/);
+        // Node 22 (Node 20's end of life: April 2026); package.json engines still accept >= 20.
+        expect(s.with?.["node-version"]).toMatch(/^22\.\d+\.\d+$/);
       for (const s of uses(job, "hashicorp/setup-terraform")) {
         expect(s.with?.terraform_version).toMatch(/^1\.\d+\.\d+$/);
         // The wrapper rewrites exit codes and output; the scripts need Terraform's own.
@@ -147,6 +183,52 @@ function exampleApplyOrder(): string[] {
   return applyOrder(readManifest(outdir)).map((s) => s.replace(/^prod-/, ""));
 }
 
+// GitHub's path filters are globs where `*` stays within a directory and `**` crosses them: minimatch's rules
+// (a dependency of the test tooling, without type declarations).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const minimatch: (file: string, pattern: string, options: { dot: boolean }) => boolean = require("minimatch");
+
+/** Whether a push or pull request that changes `files` runs a workflow with these `paths-ignore` (GitHub: skipped only when every path matches). */
+function triggers(pathsIgnore: string[], files: string[]): boolean {
+  return files.some((f) => !pathsIgnore.some((pattern) => minimatch(f, pattern, { dot: true })));
+}
+
+describe.each(["plan.yml", "deploy.yml"])("%s on documentation-only changes", (file) => {
+  const wf = workflow(file);
+  const event = file === "plan.yml" ? wf.on.pull_request : wf.on.push;
+
+  it("neither plans nor deploys for Markdown, help or LICENSE changes alone", () => {
+    const ignore = event["paths-ignore"] as string[];
+    expect(ignore).toEqual(["**/*.md", "help", "LICENSE"]);
+    expect(triggers(ignore, ["README.md"])).toBe(false);
+    expect(triggers(ignore, ["README.md", "docs/two-accounts.md", "help", "LICENSE"])).toBe(false);
+    expect(triggers(ignore, ["README.md", "config/prod.json"])).toBe(true);
+    expect(triggers(ignore, ["stacks/cognito/help.ts"])).toBe(true);
+    expect(triggers(ignore, ["lambda-src/help"])).toBe(true);
+    expect(triggers(ignore, [".github/workflows/deploy.yml"])).toBe(true);
+  });
+});
+
+it("README names the exact Cloudflare permissions of the read-only and the edit token", () => {
+  const readme = readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+  const row = (secret: string) =>
+    readme
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l.startsWith(`| \`${secret}\``)) ?? "";
+  const listed = (secret: string) =>
+    row(secret)
+      .split("|")[2]
+      .split(";")
+      .map((p) => p.trim());
+  expect(listed("CLOUDFLARE_API_TOKEN_READ")).toEqual(cloudflareTokenPermissions("plan"));
+  expect(listed("CLOUDFLARE_API_TOKEN")).toEqual(cloudflareTokenPermissions("deploy"));
+  for (const file of FILES) {
+    for (const secret of text(file).matchAll(/secrets\.([A-Z][A-Z0-9_]*)/g))
+      expect(readme).toContain(`\`${secret[1]}\``);
+  }
+});
+
 describe("plan.yml", () => {
   const wf = workflow("plan.yml");
 
@@ -158,14 +240,18 @@ describe("plan.yml", () => {
     });
   });
 
-  it("tests and synthesizes once, then plans each synthesized stack in apply order", () => {
+  it("tests and synthesizes once, then plans each stack of the CI plan with its account's plan role", () => {
     expect(runs(wf.jobs.test)).toMatch(/npm ci[^]*npm test/);
     expect(runs(wf.jobs.synth)).toContain("scripts/ci/synth.sh");
+    // History for the config of a stack that was turned off.
+    expect(wf.jobs.synth.steps[0].with?.["fetch-depth"]).toBe(0);
     const plan = wf.jobs.plan;
     expect(needsOf(plan).sort()).toEqual(["synth", "test"]);
-    expect(plan.strategy.matrix.stack).toBe("${{ fromJSON(needs.synth.outputs.stacks) }}");
-    expect(plan.strategy["max-parallel"]).toBe(1);
-    expect(runs(plan)).toContain('scripts/ci/terraform-stack.sh plan "$STACK_DIR"');
+    expect(plan.strategy.matrix.include).toBe("${{ fromJSON(needs.synth.outputs.matrix) }}");
+    expect(plan.env?.STACK_ACCOUNT).toBe("${{ matrix.account }}");
+    expect(runs(plan)).toContain('scripts/ci/terraform-stack.sh "$MODE" "$STACK_DIR"');
+    const mode = plan.steps.find((s) => s.id === "plan");
+    expect(mode?.env?.MODE).toBe("${{ matrix.destroy && 'plan-destroy' || 'plan' }}");
     // Not for forks: they get no OIDC token.
     expect(plan.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
   });
@@ -190,19 +276,14 @@ describe("plan.yml", () => {
     expect(protect).toBeLessThan(
       steps.findIndex((s) => String(s.uses ?? "").startsWith("actions/upload-artifact")),
     );
-    expect(plan.env?.CLOUDFLARE_API_TOKEN).toBe("${{ secrets.CLOUDFLARE_API_TOKEN }}");
-    expect(uses(plan, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"]).toBe(
-      "${{ vars.AWS_PLAN_ROLE_ARN }}",
-    );
   });
 });
 
 describe("deploy.yml", () => {
   const wf = workflow("deploy.yml");
-  const APPLY_JOBS = ["identity-center", "cognito", "cloudflare-access", "identity-propagation"];
 
   it("runs on pushes to main and by hand for a chosen environment", () => {
-    expect(wf.on.push).toEqual({ branches: ["main"] });
+    expect(wf.on.push.branches).toEqual(["main"]);
     expect(wf.on.workflow_dispatch.inputs.environment).toMatchObject({ required: true, type: "string" });
   });
 
@@ -214,44 +295,51 @@ describe("deploy.yml", () => {
     expect(wf.env?.BRIDGE_ENVIRONMENT).toBe("${{ inputs.environment || vars.BRIDGE_ENVIRONMENT || 'prod' }}");
   });
 
-  it("chains one apply job per stack with needs: in the app's apply order", () => {
-    // Walk the needs chain from the first apply job.
-    const chain: string[] = [];
-    let next: string | undefined = APPLY_JOBS.find((id) => needsOf(wf.jobs[id]).includes("test"));
-    while (next !== undefined) {
-      chain.push(next);
-      const current: string = next;
-      next = APPLY_JOBS.find((id) => needsOf(wf.jobs[id]).includes(current));
-    }
-    expect(chain).toEqual(APPLY_JOBS);
-    expect(chain.slice(0, 3)).toEqual(exampleApplyOrder());
-    for (const id of APPLY_JOBS) expect(needsOf(wf.jobs[id])).toContain("synth");
-    expect(wf.jobs["identity-propagation"].if).toBe("needs.synth.outputs.identity_propagation == 'true'");
-    // A stack the app synthesizes that no job applies fails the run instead of being skipped silently.
-    expect(runs(wf.jobs.synth)).toContain("does not apply");
+  it("plans every stack, reviews all plans, then asks for ONE approval before applying", () => {
+    expect(Object.keys(wf.jobs)).toEqual(["test", "synth", "plan", "review", "apply"]);
+    expect(needsOf(wf.jobs.plan).sort()).toEqual(["synth", "test"]);
+    expect(wf.jobs.plan.strategy.matrix.include).toBe("${{ fromJSON(needs.synth.outputs.matrix) }}");
+    expect(wf.jobs.plan.environment).toBeUndefined();
+    expect(needsOf(wf.jobs.review).sort()).toEqual(["plan", "synth"]);
+    expect(runs(wf.jobs.review)).toContain("scripts/ci/review-plans.sh plans");
+    // The one gate: a single job in the GitHub environment, after the review, only when something changes.
+    const gated = Object.entries(wf.jobs).filter(([, j]) => j.environment !== undefined);
+    expect(gated.map(([id]) => id)).toEqual(["apply"]);
+    expect(wf.jobs.apply.environment).toEqual({ name: "${{ needs.synth.outputs.environment }}" });
+    expect(needsOf(wf.jobs.apply).sort()).toEqual(["review", "synth"]);
+    expect(wf.jobs.apply.if).toBe("needs.review.outputs.changes == 'true'");
+    expect(wf.jobs.apply.strategy).toBeUndefined();
   });
 
-  it("applies each stack in the GitHub environment with the apply role", () => {
-    for (const id of APPLY_JOBS) {
-      const job = wf.jobs[id];
-      expect(job.environment).toEqual({ name: "${{ needs.synth.outputs.environment }}" });
-      expect(job.env?.STACK_DIR).toBe(`cdktf.out/stacks/\${{ needs.synth.outputs.environment }}-${id}`);
-      expect(uses(job, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"]).toBe(
-        "${{ vars.AWS_APPLY_ROLE_ARN }}",
-      );
-      expect(runs(job)).toContain('scripts/ci/terraform-stack.sh apply "$STACK_DIR"');
-    }
+  it("keeps each reviewed plan encrypted and applies exactly those, in order", () => {
+    const plan = wf.jobs.plan;
+    const protect = plan.steps.find((s) => s.run?.includes("protect-plan.sh"));
+    expect(protect?.env).toMatchObject({ REQUIRE_PLAN_PASSPHRASE: "1" });
+    const [artifact] = uses(plan, "actions/upload-artifact");
+    expect(String(artifact.with?.path)).toContain("tfplan.enc");
+    expect(String(artifact.with?.path)).not.toMatch(/tfplan\n|tfplan$/);
+    const apply = wf.jobs.apply;
+    const step = apply.steps.find((s) => s.run?.includes("apply-reviewed.sh"));
+    expect(step?.run).toBe("bash scripts/ci/apply-reviewed.sh plans");
+    expect(step?.env).toEqual({
+      MATRIX: "${{ needs.synth.outputs.matrix }}",
+      APPLY: "${{ needs.review.outputs.apply }}",
+      PLAN_ARTIFACT_PASSPHRASE: "${{ secrets.PLAN_ARTIFACT_PASSPHRASE }}",
+    });
+    expect(runs(apply)).not.toContain("terraform-stack.sh plan");
   });
 
-  it("runs the post-apply commands after the stacks they read", () => {
-    const after = (id: string, command: string) => {
-      const steps = wf.jobs[id].steps.map((s) => s.run ?? "");
-      const apply = steps.findIndex((r) => r.includes("terraform-stack.sh apply"));
-      const post = steps.findIndex((r) => r.includes(command));
-      return post > apply && apply >= 0;
-    };
-    expect(after("cloudflare-access", "npm run idc-metadata")).toBe(true);
-    expect(after("identity-propagation", "npm run identity-propagation:configure")).toBe(true);
+  it("runs the post-apply commands after the apply", () => {
+    const steps = wf.jobs.apply.steps.map((s) => s.run ?? "");
+    const apply = steps.findIndex((r) => r.includes("apply-reviewed.sh"));
+    expect(steps.findIndex((r) => r.includes("npm run idc-metadata"))).toBeGreaterThan(apply);
+    expect(steps.findIndex((r) => r.includes("npm run identity-propagation:configure"))).toBeGreaterThan(
+      apply,
+    );
+  });
+
+  it("the app's apply order is the order of the CI plan", () => {
+    expect(exampleApplyOrder()).toEqual(["identity-center", "cognito", "cloudflare-access"]);
   });
 });
 
@@ -263,14 +351,14 @@ describe("drift.yml", () => {
     expect(wf.on.schedule[0].cron).toMatch(/^\d+ \d+ \* \* \*$/);
   });
 
-  it("checks each synthesized stack with plan -detailed-exitcode and the read-only role", () => {
+  it("checks each synthesized stack with plan -detailed-exitcode and its account's read-only role", () => {
     const detect = wf.jobs.detect;
-    expect(detect.strategy.matrix.stack).toBe("${{ fromJSON(needs.synth.outputs.stacks) }}");
+    expect(detect.strategy.matrix.include).toBe("${{ fromJSON(needs.synth.outputs.matrix) }}");
     expect(detect.strategy["fail-fast"]).toBe(false);
     expect(runs(detect)).toContain('scripts/ci/terraform-stack.sh drift "$STACK_DIR"');
-    expect(uses(detect, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"]).toBe(
-      "${{ vars.AWS_PLAN_ROLE_ARN }}",
-    );
+    expect(
+      uses(detect, "aws-actions/configure-aws-credentials").map((s) => s.with?.["role-to-assume"]),
+    ).toEqual(["${{ matrix.other_plan_role }}", "${{ matrix.plan_role || vars.AWS_PLAN_ROLE_ARN }}"]);
     expect(
       readFileSync(path.join(__dirname, "..", "..", "scripts", "ci", "terraform-stack.sh"), "utf8"),
     ).toMatch(/plan -input=false -lock=false -detailed-exitcode/);

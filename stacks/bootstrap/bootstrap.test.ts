@@ -211,7 +211,7 @@ describe("bootstrap stack", () => {
         })
       ).allowed;
 
-    it("plan role reads the environment's state, its key and the Cognito client secret, and writes nothing", async () => {
+    it("plan role reads the environment's state and its key, and writes neither", async () => {
       const plan = inline(sseKms, "plan");
       expect(await allowed(plan, "s3:GetObject", state)).toBe(true);
       expect(await allowed(plan, "s3:ListBucket", BUCKET)).toBe(true);
@@ -221,15 +221,6 @@ describe("bootstrap stack", () => {
       );
       expect(await allowed(plan, "s3:PutObject", `${state}.tflock`)).toBe(false);
       expect(await allowed(plan, "kms:Encrypt", KEY)).toBe(false);
-      const secret = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod-idc-oidc-bridge/cloudflare-access-client-AbCdEf`;
-      expect(await allowed(plan, "secretsmanager:GetSecretValue", secret)).toBe(true);
-      expect(
-        await allowed(
-          plan,
-          "secretsmanager:GetSecretValue",
-          secret.replace("cloudflare-access-client", "other"),
-        ),
-      ).toBe(false);
     });
 
     it("apply role writes the state and its lock file", async () => {
@@ -239,27 +230,61 @@ describe("bootstrap stack", () => {
       expect(await allowed(apply, "kms:GenerateDataKey", KEY)).toBe(true);
     });
 
-    it("attaches ReadOnlyAccess to the plan role and the configured policies to the apply role", () => {
-      const attachments = Object.values(sseS3.resource.aws_iam_role_policy_attachment) as TerraformJson[];
-      const of = (role: string) =>
-        attachments.filter((a) => String(a.role).includes(`${role}-role_`)).map((a) => a.policy_arn);
-      expect(of("plan")).toEqual([
-        "arn:${data.aws_partition.partition.partition}:iam::aws:policy/ReadOnlyAccess",
-      ]);
-      expect(of("apply")).toEqual(["arn:aws:iam::aws:policy/AdministratorAccess"]);
+    it("attaches no AWS managed policy by default, and the configured ones to the apply role only", () => {
+      const of = (doc: TerraformJson, role: string) =>
+        (Object.values(doc.resource.aws_iam_role_policy_attachment) as TerraformJson[])
+          .filter(
+            (a) =>
+              String(a.role).includes(`${role}-role_`) && !String(a.policy_arn).includes("aws_iam_policy."),
+          )
+          .map((a) => a.policy_arn);
+      expect([...of(sseS3, "plan"), ...of(sseS3, "apply")]).toEqual([]);
+      const admin = synth(
+        settingsOf(
+          (c) => (c.bootstrap!.applyRoleManagedPolicies = ["arn:aws:iam::aws:policy/AdministratorAccess"]),
+        ),
+      );
+      expect(of(admin, "plan")).toEqual([]);
+      expect(of(admin, "apply")).toEqual(["arn:aws:iam::aws:policy/AdministratorAccess"]);
     });
   });
 
-  it("grants the plan role the secret name the cognito stack really creates", async () => {
+  it("lets the plan role read the secrets the cognito and identity-propagation stacks really create", async () => {
+    const { loadConfig } = await import("../../config");
     const { synthBridge } = await import("../../__tests__/helpers/stacks");
-    const bridge = synthBridge(configWith());
-    const secret = Object.values(json(bridge.cognito).resource.aws_secretsmanager_secret)[0] as TerraformJson;
-    const doc = sseS3.data.aws_iam_policy_document;
-    const planPolicy = Object.entries(doc).find(([id]) =>
-      id.startsWith("plan-role_policy_"),
-    )![1] as TerraformJson;
-    const grant = planPolicy.statement.find((s: TerraformJson) => s.sid === "CognitoClientSecret");
-    expect(grant.resources[0]).toMatch(new RegExp(`:secret:${secret.name}-\\?{6}$`));
+    const config = loadConfig(path.join(__dirname, "../../__tests__/fixtures/config/federated.json"));
+    const bridge = synthBridge(config);
+    const names = ["cognito", "identity-propagation"].flatMap((stack) =>
+      Object.values(
+        json(readFileSync(path.join(bridge.outdir, "stacks", `umbrella-${stack}`, "cdk.tf.json"), "utf8"))
+          .resource.aws_secretsmanager_secret,
+      ).map((s) => (s as TerraformJson).name as string),
+    );
+    expect(names).toHaveLength(2);
+    const umbrella = synth({ ...settingsOf(), environment: "umbrella" });
+    const docs = Object.keys(umbrella.data.aws_iam_policy_document).filter((id) =>
+      /^plan-role_actions-\d+-document_/.test(id),
+    );
+    const policies = docs.map((id) => ({ name: id, policy: policyDocument(umbrella, id, VALUES) }));
+    for (const name of names) {
+      const secret = `arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:${name}-AbCdEf`;
+      const decision = await simulate({
+        identityPolicies: policies,
+        action: "secretsmanager:GetSecretValue",
+        resource: secret,
+      });
+      expect({ name, allowed: decision.allowed }).toEqual({ name, allowed: true });
+    }
+    const other = `arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:someone-else/db-AbCdEf`;
+    expect(
+      (
+        await simulate({
+          identityPolicies: policies,
+          action: "secretsmanager:GetSecretValue",
+          resource: other,
+        })
+      ).allowed,
+    ).toBe(false);
   });
 
   it("a bucket policy that denies every request without TLS (and TLS older than 1.2)", async () => {
@@ -426,11 +451,43 @@ describe("npm run bootstrap", () => {
     expect(r.logs).toContain("gh api -X PUT repos/acme/idc-bridge/environments/prod");
   });
 
+  it("with the accounts in the config, prints no role variables: CI derives the roles per account", () => {
+    const config = exampleInput();
+    config.bootstrap = { github: { repository: "acme/idc-bridge" } };
+    config.identityCenter.accountId = ACCOUNT;
+    const terraform = fakeTerraform();
+    const r = run(["--env", "prod"], config, terraform.env);
+    expect(r).toMatchObject({ code: 0, errors: "" });
+    expect(r.logs).not.toContain("AWS_PLAN_ROLE_ARN");
+    expect(r.logs).toContain(`CI finds the roles by account from the synthesized stacks`);
+    expect(r.logs).toContain("gh secret set CLOUDFLARE_API_TOKEN_READ");
+  });
+
   it("--plan only plans", () => {
     const config = exampleInput();
     config.bootstrap = { github: { repository: "acme/idc-bridge" } };
     const terraform = fakeTerraform();
     expect(run(["--env", "prod", "--plan"], config, terraform.env).code).toBe(0);
     expect(terraform.calls()).toEqual(["init -input=false", "plan"]);
+  });
+});
+
+describe('the policy check on the CI roles\' actions that exist only on Resource "*"', () => {
+  const stackWith = (actions: string[]) => ({
+    data: {
+      aws_iam_policy_document: {
+        ci: { statement: [{ sid: "NoResourceLevel", actions, resources: ["*"] }] },
+      },
+    },
+  });
+  it("lets kms:CreateKey and kms:ListAliases use it, and nothing else of KMS", async () => {
+    const { findViolations } = await import("../policy-checks");
+    expect(findViolations(stackWith(["kms:CreateKey", "kms:ListAliases"]))).toEqual([]);
+    expect(findViolations(stackWith(["kms:CreateKey", "kms:Decrypt"]))).toEqual([
+      expect.objectContaining({
+        rule: "iam-wildcards",
+        message: expect.stringMatching(/allows kms actions on every resource/),
+      }),
+    ]);
   });
 });

@@ -14,6 +14,15 @@ export interface StateBucketProps {
   readonly bucket: string;
   readonly encryption: BootstrapSettings["encryption"];
   readonly account: { readonly id: string; readonly partition: string; readonly region: string };
+  /**
+   * Two accounts: the other account's CI roles, granted the environment's state (`objects`, e.g.
+   * `<keyPrefix>/<env>/*`) by the bucket policy and, for a key created here, by the key policy.
+   */
+  readonly crossAccount?: {
+    readonly objects: string;
+    readonly readers: readonly string[];
+    readonly writers: readonly string[];
+  };
 }
 
 /**
@@ -30,6 +39,7 @@ export class StateBucket extends Construct {
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
     const { partition, region } = props.account;
+    const cross = props.crossAccount;
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: props.bucket,
       lifecycle: { preventDestroy: true },
@@ -71,6 +81,22 @@ export class StateBucket extends Construct {
                   { type: "AWS", identifiers: [`arn:${partition}:iam::${props.account.id}:root`] },
                 ],
               },
+              ...(cross === undefined
+                ? []
+                : [
+                    {
+                      sid: "OtherAccountCiReadsState",
+                      actions: ["kms:Decrypt"],
+                      resources: ["*"],
+                      principals: [{ type: "AWS", identifiers: [...cross.readers, ...cross.writers] }],
+                    },
+                    {
+                      sid: "OtherAccountCiWritesState",
+                      actions: ["kms:Encrypt", "kms:GenerateDataKey"],
+                      resources: ["*"],
+                      principals: [{ type: "AWS", identifiers: [...cross.writers] }],
+                    },
+                  ]),
             ],
           }).json,
           lifecycle: { preventDestroy: true },
@@ -117,6 +143,29 @@ export class StateBucket extends Construct {
             resources: [this.bucket.arn, objects],
             condition: [{ test: "NumericLessThan", variable: "s3:TlsVersion", values: ["1.2"] }],
           },
+          ...(cross === undefined
+            ? []
+            : [
+                {
+                  sid: "OtherAccountCiListsState",
+                  principals: [{ type: "AWS", identifiers: [...cross.readers, ...cross.writers] }],
+                  actions: ["s3:ListBucket"],
+                  resources: [this.bucket.arn],
+                },
+                {
+                  sid: "OtherAccountCiReadsState",
+                  principals: [{ type: "AWS", identifiers: [...cross.readers, ...cross.writers] }],
+                  actions: ["s3:GetObject"],
+                  resources: [`${this.bucket.arn}/${cross.objects}`],
+                },
+                {
+                  // The state and its lock file (S3-native locking).
+                  sid: "OtherAccountCiWritesState",
+                  principals: [{ type: "AWS", identifiers: [...cross.writers] }],
+                  actions: ["s3:PutObject", "s3:DeleteObject"],
+                  resources: [`${this.bucket.arn}/${cross.objects}`],
+                },
+              ]),
         ],
       }).json,
     });

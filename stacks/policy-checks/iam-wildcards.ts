@@ -3,6 +3,9 @@ import { blocksOf, isExpression, list, type PolicyRule, type TerraformJson, type
 /** Services whose actions on `Resource: "*"` reach identities, credentials, keys or secrets account-wide. */
 export const SENSITIVE_SERVICES = ["identitystore", "iam", "sts", "kms", "secretsmanager"] as const;
 
+/** Sensitive actions IAM authorizes only on `Resource: "*"` (the SAR lists no resource type for them). */
+export const ONLY_ON_ANY_RESOURCE: ReadonlySet<string> = new Set(["kms:CreateKey", "kms:ListAliases"]);
+
 /** Attributes that hold a policy document (JSON, or a reference to an aws_iam_policy_document). */
 const POLICY_ATTRIBUTES: Record<string, string[]> = {
   aws_iam_role: ["assume_role_policy"],
@@ -97,7 +100,8 @@ function check(statements: Statement[], context: Context, address: string): Viol
     }
     // In a key policy, Resource "*" means this key.
     const anyResource = context !== "key-policy" && (s.resources.includes("*") || s.notResources.length > 0);
-    const sensitive = [...new Set(s.actions.map(serviceOf))].filter((svc) =>
+    const scoped = s.actions.filter((a) => !ONLY_ON_ANY_RESOURCE.has(a));
+    const sensitive = [...new Set(scoped.map(serviceOf))].filter((svc) =>
       (SENSITIVE_SERVICES as readonly string[]).includes(svc),
     );
     if (anyResource && sensitive.length > 0) {
