@@ -315,12 +315,16 @@ export const FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     doc: "false uses the account's existing GitHub OIDC provider",
     example: true,
   },
+  "bootstrap.stateAccount": {
+    doc: "with two accounts, the account of the state bucket: `cognito` (the workload account: the management account holds as little as possible, and the state, which holds the Cognito client secret, stays with Cognito) or `identity-center` (keeps a bucket made while everything was one account there; README: Two accounts)",
+    example: "cognito",
+  },
   "bootstrap.stateBucketEncryption": {
     doc: "how the state bucket encrypts objects [SSE-KMS with `backend.kmsKeyId`, else SSE-S3]",
     example: "SSE-KMS",
   },
   "bootstrap.applyRoleManagedPolicies": {
-    doc: "policies of the apply role (it creates IAM roles and IdC permission sets)",
+    doc: "extra managed policies of the deploy roles [none: their own policies grant exactly the actions of the resources the stacks hold, from one action table]",
     example: ["arn:aws:iam::aws:policy/AdministratorAccess"],
   },
 };

@@ -76,8 +76,11 @@ describe("Lambda bundles", () => {
     expect(external).toEqual([]);
   });
 
-  it("keeps the JIT bundle within its 400 KB budget (issue 14: parse time is most of a cold start)", () => {
-    expect(statSync(BUNDLE_PATH).size).toBeLessThanOrEqual(400_000);
+  // Issue 14's 400 KB, plus ~50 KB for the KMS client of the signed link (issue 18: one GenerateMac per
+  // container, required lazily so it is parsed but not run on a known person's sign-in). The SDK client is
+  // kept over a hand-written SigV4 request: its errors and retries are the SDK's own.
+  it("keeps the JIT bundle within its 460 KB budget (parse time is most of a cold start)", () => {
+    expect(statSync(BUNDLE_PATH).size).toBeLessThanOrEqual(460_000);
   });
 
   it("takes credentials from the environment only: the SDK's other credential sources are not bundled", () => {

@@ -116,7 +116,7 @@ export class CognitoStack extends TerraformStack {
     // so Terraform's graph has no cycle (pool → client → function).
     let iamFederation: IamFederation | undefined;
     const functionName = preTokenGenerationFunctionName(props.environment);
-    const linkKey = new LinkKey(this, "link-key", { name });
+    const linkKey = new LinkKey(this, "link-key", { name, account });
     const jit = new PreTokenGenerationFunction(this, "pre-token-generation", {
       functionName,
       bundleDir: props.preTokenGenerationBundleDir,

@@ -1,3 +1,4 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
@@ -7,6 +8,8 @@ import type { PolicyStatement } from "../shared/nodejs-function";
 export interface LinkKeyProps {
   /** `<environment>-idc-oidc-bridge`: the alias is `alias/<name>-link`. */
   readonly name: string;
+  /** The account id and partition the key policy names. */
+  readonly account: { readonly id: string; readonly partition: string };
 }
 
 /**
@@ -14,8 +17,9 @@ export interface LinkKeyProps {
  * each Lambda derives its link key from it with one kms:GenerateMac per container, so the key material
  * never leaves KMS and no secret is ever in state, config or logs. HMAC keys do not rotate automatically
  * (KMS only rotates symmetric encryption keys); a new key would invalidate every link, which each person's
- * next sign-in re-establishes. The default key policy lets IAM policies grant its use: only the Lambda
- * roles given `linkKeyStatement` may call GenerateMac with it.
+ * next sign-in re-establishes. The key policy is KMS's default, written out so a review sees it: the account
+ * administers the key and IAM policies grant its use (only the Lambda roles given `linkKeyStatement` may call
+ * GenerateMac with it; CI manages the key through its own role's policy).
  */
 export class LinkKey extends Construct {
   public readonly arn: string;
@@ -23,11 +27,23 @@ export class LinkKey extends Construct {
 
   constructor(scope: Construct, id: string, props: LinkKeyProps) {
     super(scope, id);
+    const { id: accountId, partition } = props.account;
+    const policy = new DataAwsIamPolicyDocument(this, "policy", {
+      statement: [
+        {
+          sid: "AccountAdministersKey",
+          actions: ["kms:*"],
+          resources: ["*"],
+          principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${accountId}:root`] }],
+        },
+      ],
+    });
     const key = new KmsKey(this, "key", {
       description: `Signs the links between Cognito users and IAM Identity Center users (${props.name})`,
       customerMasterKeySpec: "HMAC_256",
       keyUsage: "GENERATE_VERIFY_MAC",
       deletionWindowInDays: 30,
+      policy: policy.json,
     });
     this.aliasName = `alias/${props.name}-link`;
     new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: key.keyId });

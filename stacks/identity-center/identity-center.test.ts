@@ -410,6 +410,12 @@ describe("identity-center with several ABAC attributes", () => {
         Department: "${path:enterprise.department}",
         CostCenter: "${path:enterprise.costCenter}",
       };
+      // The config refuses an enterprise path the JIT Lambda never fills.
+      c.cognito.customAttributes = [{ name: "department" }, { name: "cost_center" }];
+      c.cognito.provisioning = {
+        ...c.cognito.provisioning,
+        enterpriseAttributes: { department: "custom:department", costCenter: "custom:cost_center" },
+      };
     }),
   ).identityCenter;
 
@@ -436,6 +442,11 @@ describeIfTerraform("identity-center literals through the Terraform CLI", () => 
       acme(c);
       c.identityCenter.groups!.push({ name: odd, description: `Group of ${odd}` });
       c.identityCenter.accessControlAttributes = { Department: "${path:enterprise.department}" };
+      c.cognito.customAttributes = [{ name: "department" }];
+      c.cognito.provisioning = {
+        ...c.cognito.provisioning,
+        enterpriseAttributes: { department: "custom:department" },
+      };
     }),
   );
   const ic = json(bridge.identityCenter);

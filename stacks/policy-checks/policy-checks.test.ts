@@ -458,6 +458,12 @@ describe("the shipped stacks pass every rule", () => {
           },
         ];
         c.identityCenter.accessControlAttributes = { CostCenter: "${path:enterprise.costCenter}" };
+        // The config refuses an enterprise path the JIT Lambda never fills.
+        c.cognito.customAttributes = [{ name: "cost_center" }];
+        c.cognito.provisioning = {
+          ...c.cognito.provisioning,
+          enterpriseAttributes: { costCenter: "custom:cost_center" },
+        };
       }),
     );
     for (const stack of [bridge.identityCenter, bridge.cognito, bridge.cloudflareAccess]) {
