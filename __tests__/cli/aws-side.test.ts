@@ -96,6 +96,27 @@ describe("each side read as its configured role", () => {
     expect(sts.calls).toHaveLength(before);
   });
 
+  it("a caller already in the role's account (CI's per-account role) reads as itself: no AssumeRole", async () => {
+    // CI signs in to each account with that account's plan or deploy role; the administrators' role named in
+    // the config does not trust those roles, so assuming it from inside its own account would fail.
+    sts.setCallerAccount("AKIACICOGNITO", COGNITO_ACCOUNT);
+    process.env.AWS_ACCESS_KEY_ID = "AKIACICOGNITO"; // the default chain reads the process environment
+    try {
+      const ciEnv = { ...env, AWS_ACCESS_KEY_ID: "AKIACICOGNITO" };
+      const assumedBefore = sts.callsOf("AssumeRole").length;
+      expect(await sideProcessEnv(awsSide(twoAccounts, "cognito"), "doctor", ciEnv)).toBe(ciEnv);
+      const clients = doctorClients(twoAccounts, ciEnv);
+      expect((await clients.cognito.config.credentials()).accessKeyId).toBe("AKIACICOGNITO");
+      expect(sts.callsOf("GetCallerIdentity").at(-1)?.accessKeyId).toBe("AKIACICOGNITO");
+      expect(sts.callsOf("AssumeRole")).toHaveLength(assumedBefore);
+      // The other side is another account: its role is assumed as before.
+      const idc = await sideProcessEnv(awsSide(twoAccounts, "identityCenter"), "doctor", ciEnv);
+      expect(sts.issued.get(idc.AWS_ACCESS_KEY_ID!)?.roleArn).toBe(IDC_ROLE);
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = "AKIACALLER";
+    }
+  });
+
   it("a role the caller may not assume: a clear error naming the field and the role", async () => {
     const c = parseConfig({
       ...input,

@@ -88,6 +88,12 @@ export class StsTestServer {
     this.roles.set(roleArn, role);
   }
 
+  /** The account GetCallerIdentity names for credentials this STS did not issue (default 000000000000). */
+  private readonly callerAccounts = new Map<string, string>();
+  setCallerAccount(accessKeyId: string, account: string): void {
+    this.callerAccounts.set(accessKeyId, account);
+  }
+
   throttleNext(count: number): void {
     this.throttleRemaining = count;
   }
@@ -169,7 +175,7 @@ export class StsTestServer {
     if (unsigned !== undefined || scope === undefined) return fail(unsigned!);
     if (params.Version !== "2011-06-15")
       return fail(new ServiceError("InvalidParameterValue", "Unsupported Version", 400));
-    if (params.Action !== "AssumeRole")
+    if (params.Action !== "AssumeRole" && params.Action !== "GetCallerIdentity")
       return fail(new ServiceError("InvalidAction", `Could not find operation ${params.Action}`, 400));
     if (this.hanging) {
       call.outcome = "hung";
@@ -181,7 +187,10 @@ export class StsTestServer {
       return fail(new ServiceError("Throttling", "Rate exceeded", 400));
     }
     try {
-      const body = this.assumeRole(params, scope.accessKeyId);
+      const body =
+        params.Action === "GetCallerIdentity"
+          ? this.getCallerIdentity(scope.accessKeyId)
+          : this.assumeRole(params, scope.accessKeyId);
       call.outcome = "ok";
       response.writeHead(200, { "Content-Type": "text/xml", "x-amzn-RequestId": randomUUID() });
       response.end(body);
@@ -189,6 +198,25 @@ export class StsTestServer {
       if (error instanceof ServiceError) return fail(error);
       throw error;
     }
+  }
+
+  /** GetCallerIdentity (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html). */
+  private getCallerIdentity(accessKeyId: string): string {
+    const issued = this.issued.get(accessKeyId);
+    const match = issued === undefined ? null : ROLE_ARN_PATTERN.exec(issued.roleArn);
+    const account = match?.[1] ?? this.callerAccounts.get(accessKeyId) ?? "000000000000";
+    const arn =
+      issued === undefined || match === null
+        ? `arn:aws:iam::${account}:user/caller`
+        : `arn:aws:sts::${account}:assumed-role/${xmlEscape(match[2]!)}/${xmlEscape(issued.sessionName)}`;
+    return `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult>
+    <Arn>${arn}</Arn>
+    <UserId>AIDA${accessKeyId.slice(-8)}</UserId>
+    <Account>${account}</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>
+</GetCallerIdentityResponse>`;
   }
 
   private assumeRole(params: Record<string, string>, callerAccessKeyId: string): string {
