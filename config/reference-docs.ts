@@ -3,6 +3,9 @@
  * from the schema itself (config/reference.ts renders them); an example comes from the example and test
  * configs unless given here. Every field of the schema needs an entry: config/reference.test.ts fails
  * otherwise. Markdown; `|` is escaped when rendered.
+ *
+ * Over 300 lines on purpose: one entry per config field, a table that grows with the schema and is read by
+ * looking a field up, not top to bottom.
  */
 export interface FieldDoc {
   readonly doc: string;
