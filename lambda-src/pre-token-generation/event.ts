@@ -68,6 +68,9 @@ export type ParsedEvent =
     }
   | { readonly kind: "machine"; readonly event: MutableEvent };
 
+/** A sign-in or token refresh of a person (not an event the Lambda ignores). */
+export type UserEvent = Extract<ParsedEvent, { kind: "user" }>;
+
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -4,6 +4,7 @@ import { errorKind } from "../shared/error-kind";
 import type { LinkKeys } from "../shared/link";
 import { describeError, type Log, type MetricsSink } from "../shared/telemetry";
 import type { Config } from "./config";
+import { CognitoLink } from "./cognito-link";
 import { attributesToWrite, type CognitoAttributeWriter, utcDay } from "./cognito-attributes";
 import {
   AWS_SESSION_TAGS_CLAIM,
@@ -14,7 +15,7 @@ import {
   LINK_SIGNATURE_ATTRIBUTE,
 } from "./contract";
 import { InvalidEventError, LoginDeniedError, SyncFailedError } from "./errors";
-import { addClaims, parseEvent, type ParsedEvent } from "./event";
+import { addClaims, parseEvent, type ParsedEvent, type UserEvent } from "./event";
 import { effectiveGroups, parseGroupsAttribute } from "./groups";
 import { syncGroups } from "./group-sync";
 import { IdentityStore } from "./identity-store";
@@ -63,9 +64,6 @@ const OUTCOME_METRIC = {
 } as const satisfies Record<ProvisionOutcome, MetricName>;
 
 /** Identity Store user ids (ResourceId): an optional 10-hex prefix, then a UUID. */
-const USER_ID_PATTERN =
-  /^(?:[0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
-
 function remainingTime(context: InvocationContext | undefined): number | undefined {
   try {
     return context?.getRemainingTimeInMillis?.();
@@ -87,8 +85,6 @@ function cognitoUserName(event: unknown): string | undefined {
   return typeof userName === "string" ? userName.slice(0, 128) : undefined;
 }
 
-type UserEvent = Extract<ParsedEvent, { kind: "user" }>;
-
 /**
  * The Pre Token Generation V2 handler: validates the event, applies the email policy, finds, links,
  * updates or creates the person in the Identity Store (and syncs mapped groups) within a deadline
@@ -108,69 +104,7 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
     ...(config.groupsAttribute === undefined ? [] : [config.groupsAttribute]),
     ...config.enterpriseAttributes.values(),
   ];
-
-  /** The linked IdC user id from the event, when it is one. */
-  function linkedUserId(parsed: UserEvent): string | undefined {
-    const value = parsed.extraAttributes[IDC_USER_ID_ATTRIBUTE];
-    if (value === undefined || value === "") return undefined;
-    if (USER_ID_PATTERN.test(value)) return value;
-    log.warn(`Ignoring ${IDC_USER_ID_ATTRIBUTE}: not an Identity Store user id`);
-    return undefined;
-  }
-
-  /**
-   * The linked IdC user id when the link's signature verifies for this pool and this person's `sub`; else
-   * undefined: a forged link (another person's user id, or a link copied from another Cognito user) or one
-   * written before links were signed is ignored, and the person is found by their own email and relinked.
-   * The first verification of a container derives the link key (one kms:GenerateMac within the deadline);
-   * a key that cannot be derived fails the sign-in, since without it no link can be trusted or written.
-   */
-  async function verifiedLink(parsed: UserEvent, deadline: Deadline): Promise<string | undefined> {
-    const linked = linkedUserId(parsed);
-    if (linked === undefined) return undefined;
-    const sub = parsed.extraAttributes.sub;
-    const signature = parsed.extraAttributes[LINK_SIGNATURE_ATTRIBUTE];
-    let valid = false;
-    if (parsed.userPoolId !== undefined && sub !== undefined && signature !== undefined && signature !== "") {
-      const key = await dependencies.linkKeys.keyFor(parsed.userPoolId, deadline.signal);
-      valid = key.verify(sub, linked, signature);
-    }
-    if (valid) return linked;
-    metrics.add(METRIC_NAMES.LinksIgnored, 1);
-    log.warn(
-      "Ignoring a link whose signature does not verify (forged, or written before links were signed): the person is looked up by their own email",
-      {
-        ignoredUserId: linked,
-        signature: signature === undefined || signature === "" ? "missing" : "invalid",
-        cognitoUserName: parsed.cognitoUserName,
-      },
-    );
-    return undefined;
-  }
-
-  /** The signed link to `userId`; undefined (logged, tolerated) when it cannot be signed. */
-  async function linkToWrite(
-    parsed: UserEvent,
-    userId: string,
-    signal: AbortSignal,
-  ): Promise<{ userId: string; signature: string } | undefined> {
-    const sub = parsed.extraAttributes.sub;
-    if (parsed.userPoolId === undefined || sub === undefined) {
-      log.warn("Cannot sign the link: the event has no userPoolId or sub", { userId });
-      return undefined;
-    }
-    try {
-      const key = await dependencies.linkKeys.keyFor(parsed.userPoolId, signal);
-      return { userId, signature: key.sign(sub, userId) };
-    } catch (error) {
-      metrics.add(METRIC_NAMES.CognitoWriteFailures, 1);
-      log.warn("Could not sign the link (tolerated: the sign-in goes on, the link is written later)", {
-        userId,
-        ...describeError(error),
-      });
-      return undefined;
-    }
-  }
+  const cognitoLink = new CognitoLink(dependencies.linkKeys, log, metrics);
 
   /** `cognito:groups` ∪ the GROUPS_ATTRIBUTE values. */
   function groupsOf(parsed: UserEvent): string[] {
@@ -222,7 +156,7 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
       deadline.signalBefore(COGNITO_WRITE_RESERVE_MS),
       AbortSignal.timeout(COGNITO_WRITE_MAX_MS),
     ]);
-    const link = needsLink ? await linkToWrite(parsed, userId, signal) : undefined;
+    const link = needsLink ? await cognitoLink.toWrite(parsed, userId, signal) : undefined;
     const attributes = attributesToWrite({ link, ...day });
     const names = Object.keys(attributes);
     if (names.length === 0) return;
@@ -247,7 +181,7 @@ export function createHandler(dependencies: HandlerDependencies): PreTokenGenera
         parsed.extraAttributes[attribute],
       ]),
     );
-    const linked = await verifiedLink(parsed, deadline);
+    const linked = await cognitoLink.verified(parsed, deadline);
     const provisioned = await provisionUser(
       {
         store,
