@@ -6,30 +6,9 @@
  */
 import { KMS_FAILURES, type KmsFailure } from "../../__tests__/lambda/identity-store-server";
 import { METRIC_NAMES, RECONCILE_EVENT } from "./contract";
-import {
-  cloudTrailEvent,
-  type Dynalite,
-  sqsBatch,
-  startDynalite,
-  startWorld,
-  type World,
-} from "./test-support/harness";
+import { cloudTrailEvent, sqsBatch, worldPerTest } from "./test-support/harness";
 
-let dynamo: Dynalite;
-let world: World;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
-beforeEach(async () => {
-  world = await startWorld(dynamo);
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = worldPerTest();
 
 describe("ConflictException", () => {
   it("CONCURRENT_MODIFICATION on DeleteUser is retried within the deadline, to success", async () => {

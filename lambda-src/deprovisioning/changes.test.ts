@@ -5,29 +5,9 @@
  */
 import { BRIDGE_ADOPTED_USER_TYPE } from "../pre-token-generation/contract";
 import { METRIC_NAMES, RECONCILE_EVENT } from "./contract";
-import {
-  cloudTrailEvent,
-  type Dynalite,
-  startDynalite,
-  startWorld,
-  type World,
-} from "./test-support/harness";
+import { cloudTrailEvent, worldPerTest } from "./test-support/harness";
 
-let dynamo: Dynalite;
-let world: World;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
-beforeEach(async () => {
-  world = await startWorld(dynamo);
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = worldPerTest();
 
 describe("one log line per destructive change", () => {
   it.each(["delete-user", "remove-memberships"] as const)("%s", async (mode) => {

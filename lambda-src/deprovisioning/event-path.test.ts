@@ -4,30 +4,9 @@
  * `batchItemFailures` so only failed records come back, while irrelevant ones are consumed.
  */
 import { METRIC_NAMES, RECONCILE_EVENT } from "./contract";
-import {
-  cloudTrailEvent,
-  type Dynalite,
-  sqsBatch,
-  startDynalite,
-  startWorld,
-  type World,
-} from "./test-support/harness";
+import { cloudTrailEvent, sqsBatch, worldPerTest } from "./test-support/harness";
 
-let dynamo: Dynalite;
-let world: World;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
-beforeEach(async () => {
-  world = await startWorld(dynamo);
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = worldPerTest();
 
 describe("an event costs one person", () => {
   it("with 6,000 people in the pool, a disable event makes at most 3 Cognito calls and no scan", async () => {

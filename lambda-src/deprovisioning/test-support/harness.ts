@@ -256,3 +256,32 @@ export async function startWorld(
     },
   };
 }
+
+/**
+ * One dynalite per test file and a fresh world (servers, people) per test, registered with Jest's hooks: the
+ * returned object always stands for the current test's world.
+ */
+export function worldPerTest(): World {
+  let dynamo: Dynalite;
+  let current: World | undefined;
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+  });
+  afterAll(async () => {
+    await dynamo.close();
+  });
+  beforeEach(async () => {
+    current = await startWorld(dynamo);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as World, {
+    get(_target, property) {
+      if (current === undefined) throw new Error("the world exists only inside a test");
+      const value: unknown = Reflect.get(current, property);
+      return typeof value === "function" ? value.bind(current) : value;
+    },
+  });
+}
