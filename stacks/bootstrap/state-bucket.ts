@@ -7,6 +7,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { accountAdministersKey } from "../shared/kms-key-policy";
 import { Construct } from "constructs";
 import type { BootstrapSettings } from "../../config/bootstrap";
 
@@ -72,15 +73,7 @@ export class StateBucket extends Construct {
           deletionWindowInDays: 30,
           policy: new DataAwsIamPolicyDocument(this, "key-policy", {
             statement: [
-              {
-                // The key policy AWS writes by default: IAM policies of the account decide who uses the key.
-                sid: "AccountAdministersKey",
-                actions: ["kms:*"],
-                resources: ["*"],
-                principals: [
-                  { type: "AWS", identifiers: [`arn:${partition}:iam::${props.account.id}:root`] },
-                ],
-              },
+              accountAdministersKey(props.account),
               ...(cross === undefined
                 ? []
                 : [

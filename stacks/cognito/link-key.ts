@@ -1,6 +1,7 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { accountAdministersKey } from "../shared/kms-key-policy";
 import { Construct } from "constructs";
 import { LINK_KEY_ACTIONS } from "../../lambda-src/pre-token-generation/contract";
 import type { PolicyStatement } from "../shared/nodejs-function";
@@ -27,16 +28,8 @@ export class LinkKey extends Construct {
 
   constructor(scope: Construct, id: string, props: LinkKeyProps) {
     super(scope, id);
-    const { id: accountId, partition } = props.account;
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
-      statement: [
-        {
-          sid: "AccountAdministersKey",
-          actions: ["kms:*"],
-          resources: ["*"],
-          principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${accountId}:root`] }],
-        },
-      ],
+      statement: [accountAdministersKey(props.account)],
     });
     const key = new KmsKey(this, "key", {
       description: `Signs the links between Cognito users and IAM Identity Center users (${props.name})`,

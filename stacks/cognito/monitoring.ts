@@ -7,6 +7,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { accountAdministersKey } from "../shared/kms-key-policy";
 import { Construct } from "constructs";
 import { METRIC_DIMENSION_SERVICE, METRIC_NAMES } from "../../lambda-src/pre-token-generation/metric-names";
 
@@ -28,15 +29,9 @@ class AlarmTopicKey extends Construct {
 
   constructor(scope: Construct, id: string, topicName: string, account: { id: string; partition: string }) {
     super(scope, id);
-    const { partition } = account;
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
       statement: [
-        {
-          sid: "AccountAdministersKey",
-          actions: ["kms:*"],
-          resources: ["*"],
-          principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${account.id}:root`] }],
-        },
+        accountAdministersKey(account),
         {
           sid: "CloudWatchAlarmsEncrypt",
           actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
