@@ -3,7 +3,7 @@
  * to it proven with the IAM policy simulator: the contract's actions on this table only, and only in the
  * modes that change users (the role follows the mode).
  */
-import { configWith, resources, synthBridge, type TerraformJson } from "../../__tests__/helpers/stacks";
+import { resources, type TerraformJson } from "../../__tests__/helpers/stacks";
 import { rolePolicies, simulateAction, type Substitution } from "../../__tests__/helpers/iam-simulator";
 import {
   BUDGET_TABLE,
@@ -11,39 +11,16 @@ import {
   DEPROVISION_MODES,
   type DeprovisionMode,
 } from "../../lambda-src/deprovisioning/contract";
+import { arn, COGNITO_VALUES, ROLE, stackFor } from "./test-support/deprovisioning";
 
-const ACCOUNT = "111111111111";
-const ROLE = "prod-idc-oidc-bridge-deprovisioning";
-const arn = (service: string, resource: string) => `arn:aws:${service}:eu-west-1:${ACCOUNT}:${resource}`;
 const TABLE = arn("dynamodb", `table/${ROLE}-budget`);
 const OTHER_TABLE = arn("dynamodb", "table/prod-orders");
 
 const VALUES: Substitution[] = [
-  [/partition$/, "aws"],
-  [/account_id$/, ACCOUNT],
-  [/identity_store_arn/, `arn:aws:identitystore::${ACCOUNT}:identitystore/d-1234567890`],
-  [/identity_store_id/, "d-1234567890"],
-  [/group_id$/, "a1b2c3d4e5-0000-0000-0000-aa0000000000"],
-  [/aws_cognito_user_pool\..*\.arn$/, arn("cognito-idp", "userpool/eu-west-1_AbC123")],
-  [/aws_cloudwatch_log_group\..*\.arn$/, arn("logs", `log-group:/aws/lambda/${ROLE}`)],
+  ...COGNITO_VALUES,
   [/aws_dynamodb_table\.deprovisioning_budget_table_\w+\.arn$/, TABLE],
   [/aws_sqs_queue\.deprovisioning_events_queue_\w+\.arn$/, arn("sqs", `${ROLE}-events`)],
 ];
-
-const byMode = new Map<DeprovisionMode, string>();
-function stackFor(mode: DeprovisionMode): string {
-  if (!byMode.has(mode)) {
-    byMode.set(
-      mode,
-      synthBridge(
-        configWith((c) => {
-          c.cognito.provisioning = { ...c.cognito.provisioning, deprovision: mode };
-        }),
-      ).cognito,
-    );
-  }
-  return byMode.get(mode)!;
-}
 
 function budgetTables(stack: string): [string, TerraformJson][] {
   return Object.entries(resources(stack, "aws_dynamodb_table")).filter(([id]) =>

@@ -8,9 +8,7 @@ import { configWith, resources, synthBridge, type TerraformJson } from "../../__
 import {
   rolePolicies,
   roleTrustPolicy,
-  simulateAction,
   simulateAssumeRole,
-  type NamedPolicy,
   type Substitution,
 } from "../../__tests__/helpers/iam-simulator";
 import {
@@ -23,19 +21,7 @@ import {
 } from "../../__tests__/helpers/bridge-iam";
 import { identityStoreAccessRoleName } from "../identity-center/identity-store-access";
 import { DEPROVISIONING_CALLER, deprovisioningFunctionName } from "./deprovisioning";
-
-const user = (id: string) => `arn:aws:identitystore:::user/${id}`;
-const group = (id: string) => `arn:aws:identitystore:::group/${id}`;
-const membership = (id: string) => `arn:aws:identitystore:::membership/${id}`;
-
-async function allowed(
-  policies: readonly NamedPolicy[],
-  action: string,
-  resources: Record<string, string>,
-  principal?: string,
-) {
-  return (await simulateAction({ identityPolicies: policies, action, resources, principal })).allowed;
-}
+import { allowed, group, membership, user } from "./test-support/deprovisioning";
 
 describe("cross-account mode: the identity-center stack's access role for the deprovisioner", () => {
   const IDC = "333333333333";

@@ -4,7 +4,7 @@
  * permission on the way proven with the IAM policy simulator: the function's role may receive only from this
  * queue, and the queue's resource policy lets only EventBridge send, and only for this rule.
  */
-import { configWith, resources, synthBridge, type TerraformJson } from "../../__tests__/helpers/stacks";
+import { resources, type TerraformJson } from "../../__tests__/helpers/stacks";
 import { evaluateOffline, terraformAvailable } from "../../__tests__/helpers/terraform-cli";
 import {
   policyDocument,
@@ -18,12 +18,9 @@ import {
   DEPROVISIONING_TIMEOUT_SECONDS,
   EVENT_QUEUE,
   EVENT_QUEUE_ACTIONS,
-  type DeprovisionMode,
 } from "../../lambda-src/deprovisioning/contract";
+import { arn, COGNITO_VALUES, ROLE, stackFor } from "./test-support/deprovisioning";
 
-const ACCOUNT = "111111111111";
-const ROLE = "prod-idc-oidc-bridge-deprovisioning";
-const arn = (service: string, resource: string) => `arn:aws:${service}:eu-west-1:${ACCOUNT}:${resource}`;
 const QUEUE = arn("sqs", `${ROLE}-events`);
 const DLQ = arn("sqs", `${ROLE}-events-dlq`);
 const OTHER_QUEUE = arn("sqs", "prod-some-other-queue");
@@ -33,33 +30,12 @@ const TABLE = arn("dynamodb", `table/${ROLE}-budget`);
 
 /** Terraform expressions of the cognito stack → test values. */
 const VALUES: Substitution[] = [
-  [/partition$/, "aws"],
-  [/account_id$/, ACCOUNT],
-  [/identity_store_arn/, `arn:aws:identitystore::${ACCOUNT}:identitystore/d-1234567890`],
-  [/identity_store_id/, "d-1234567890"],
-  [/group_id$/, "a1b2c3d4e5-0000-0000-0000-aa0000000000"],
-  [/aws_cognito_user_pool\..*\.arn$/, arn("cognito-idp", "userpool/eu-west-1_AbC123")],
-  [/aws_cloudwatch_log_group\..*\.arn$/, arn("logs", `log-group:/aws/lambda/${ROLE}`)],
+  ...COGNITO_VALUES,
   [/aws_dynamodb_table\.deprovisioning_budget_table_\w+\.arn$/, TABLE],
   [/aws_sqs_queue\.deprovisioning_events_queue_\w+\.arn$/, QUEUE],
   [/aws_sqs_queue\.deprovisioning_events_dead-letter-queue_\w+\.arn$/, DLQ],
   [/aws_cloudwatch_event_rule\.deprovisioning_events_rule_\w+\.arn$/, RULE],
 ];
-
-const byMode = new Map<DeprovisionMode, string>();
-function stackFor(mode: DeprovisionMode): string {
-  if (!byMode.has(mode)) {
-    byMode.set(
-      mode,
-      synthBridge(
-        configWith((c) => {
-          c.cognito.provisioning = { ...c.cognito.provisioning, deprovision: mode };
-        }),
-      ).cognito,
-    );
-  }
-  return byMode.get(mode)!;
-}
 
 /** The one deprovisioning resource of `type` whose logical id starts with `deprovisioning_events_<name>_`. */
 function eventsResource(stack: string, type: string, name: string): [string, TerraformJson] {

@@ -10,12 +10,19 @@ import { evaluateOffline, terraformAvailable } from "../../__tests__/helpers/ter
 import {
   rolePolicies,
   roleTrustPolicy,
-  simulateAction,
   simulateAssumeRole,
   type NamedPolicy,
   type Substitution,
 } from "../../__tests__/helpers/iam-simulator";
 import type { DeprovisionMode } from "../../lambda-src/deprovisioning/contract";
+import {
+  allowed,
+  group,
+  membership,
+  stackFor as synthesizedStack,
+  synthMode,
+  user,
+} from "./test-support/deprovisioning";
 
 const ACCOUNT = "111111111111";
 const STORE_ID = "d-1234567890";
@@ -30,10 +37,6 @@ const GROUP = (name: string) =>
   `a1b2c3d4e5-0000-0000-0000-${name.padEnd(12, "0").slice(0, 12)}`.replace(/[^0-9a-f-]/g, "0");
 const ADMINS = GROUP("aa");
 const UNMAPPED = "a1b2c3d4e5-ffff-ffff-ffff-ffffffffffff";
-
-const user = (id: string) => `arn:aws:identitystore:::user/${id}`;
-const group = (id: string) => `arn:aws:identitystore:::group/${id}`;
-const membership = (id: string) => `arn:aws:identitystore:::membership/${id}`;
 
 /** Terraform expressions of the cognito stack → test values. */
 const VALUES: Substitution[] = [
@@ -50,29 +53,8 @@ const VALUES: Substitution[] = [
   [/aws_sqs_queue\..*\.arn$/, `arn:aws:sqs:eu-west-1:${ACCOUNT}:${ROLE}-events`],
 ];
 
-function synthMode(mode: DeprovisionMode, groupMap?: Record<string, string>) {
-  return synthBridge(
-    configWith((c) => {
-      c.cognito.provisioning = { ...c.cognito.provisioning, deprovision: mode };
-      if (groupMap !== undefined) c.cognito.provisioning.groupMap = groupMap;
-    }),
-  ).cognito;
-}
-
-const byMode = new Map<DeprovisionMode, string>();
-function stackFor(mode: DeprovisionMode): string {
-  if (!byMode.has(mode)) byMode.set(mode, synthMode(mode, { "cognito-admins": "platform-admins" }));
-  return byMode.get(mode)!;
-}
-
-async function allowed(
-  policies: readonly NamedPolicy[],
-  action: string,
-  resources: Record<string, string>,
-  principal?: string,
-) {
-  return (await simulateAction({ identityPolicies: policies, action, resources, principal })).allowed;
-}
+/** The stack most tests here look at: the admins group mapped. */
+const stackFor = (mode: DeprovisionMode) => synthesizedStack(mode, { "cognito-admins": "platform-admins" });
 
 describe("Deprovisioning construct in the cognito stack", () => {
   const cognito = stackFor("report");
