@@ -16,37 +16,29 @@ import {
 } from "../../__tests__/helpers/iam-simulator";
 import type { DeprovisionMode } from "../../lambda-src/deprovisioning/contract";
 import {
+  ACCOUNT,
   allowed,
+  COGNITO_VALUES,
   group,
+  groupId as GROUP,
   membership,
+  POOL,
+  ROLE,
   stackFor as synthesizedStack,
+  STORE,
   synthMode,
   user,
 } from "./test-support/deprovisioning";
 
-const ACCOUNT = "111111111111";
-const STORE_ID = "d-1234567890";
-const STORE = `arn:aws:identitystore::${ACCOUNT}:identitystore/${STORE_ID}`;
 const OTHER_STORE = `arn:aws:identitystore::${ACCOUNT}:identitystore/d-9999999999`;
-const POOL = `arn:aws:cognito-idp:eu-west-1:${ACCOUNT}:userpool/eu-west-1_AbC123`;
 const OTHER_POOL = `arn:aws:cognito-idp:eu-west-1:${ACCOUNT}:userpool/eu-west-1_Other9`;
 const FUNCTION = `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:prod-idc-oidc-bridge-deprovisioning`;
-const ROLE = "prod-idc-oidc-bridge-deprovisioning";
-/** Group ids as the identity-center stack's remote state would give them (see VALUES). */
-const GROUP = (name: string) =>
-  `a1b2c3d4e5-0000-0000-0000-${name.padEnd(12, "0").slice(0, 12)}`.replace(/[^0-9a-f-]/g, "0");
 const ADMINS = GROUP("aa");
 const UNMAPPED = "a1b2c3d4e5-ffff-ffff-ffff-ffffffffffff";
 
 /** Terraform expressions of the cognito stack → test values. */
 const VALUES: Substitution[] = [
-  [/partition$/, "aws"],
-  [/account_id$/, ACCOUNT],
-  [/identity_store_arn/, STORE],
-  [/identity_store_id/, STORE_ID],
-  [/group_id$/, ADMINS],
-  [/aws_cognito_user_pool\..*\.arn$/, POOL],
-  [/aws_cloudwatch_log_group\..*\.arn$/, `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/${ROLE}`],
+  ...COGNITO_VALUES,
   [/aws_lambda_function\..*\.arn$/, FUNCTION],
   // The budget table and the event queue (their permissions: deprovisioning-budget/-events.test.ts).
   [/aws_dynamodb_table\..*\.arn$/, `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/${ROLE}-budget`],

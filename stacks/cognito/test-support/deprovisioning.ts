@@ -17,14 +17,21 @@ export const ROLE = "prod-idc-oidc-bridge-deprovisioning";
 export const arn = (service: string, resource: string) =>
   `arn:aws:${service}:eu-west-1:${ACCOUNT}:${resource}`;
 
+export const STORE_ID = "d-1234567890";
+export const STORE = `arn:aws:identitystore::${ACCOUNT}:identitystore/${STORE_ID}`;
+export const POOL = arn("cognito-idp", "userpool/eu-west-1_AbC123");
+/** Group ids as the identity-center stack's remote state would give them (see COGNITO_VALUES). */
+export const groupId = (name: string) =>
+  `a1b2c3d4e5-0000-0000-0000-${name.padEnd(12, "0").slice(0, 12)}`.replace(/[^0-9a-f-]/g, "0");
+
 /** Terraform expressions of the cognito stack → test values, for what every deprovisioning policy names. */
 export const COGNITO_VALUES: readonly Substitution[] = [
   [/partition$/, "aws"],
   [/account_id$/, ACCOUNT],
-  [/identity_store_arn/, `arn:aws:identitystore::${ACCOUNT}:identitystore/d-1234567890`],
-  [/identity_store_id/, "d-1234567890"],
-  [/group_id$/, "a1b2c3d4e5-0000-0000-0000-aa0000000000"],
-  [/aws_cognito_user_pool\..*\.arn$/, arn("cognito-idp", "userpool/eu-west-1_AbC123")],
+  [/identity_store_arn/, STORE],
+  [/identity_store_id/, STORE_ID],
+  [/group_id$/, groupId("aa")],
+  [/aws_cognito_user_pool\..*\.arn$/, POOL],
   [/aws_cloudwatch_log_group\..*\.arn$/, arn("logs", `log-group:/aws/lambda/${ROLE}`)],
 ];
 
