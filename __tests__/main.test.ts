@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { exampleInput } from "./helpers/stacks";
+import { richConfigWithSixMistakes, SIX_MISTAKE_FIELDS } from "./helpers/config-mistakes";
 import { tempDir } from "./helpers/temp-dirs";
 
 const ROOT = path.join(__dirname, "..");
@@ -23,6 +24,13 @@ function runApp(config: unknown) {
     },
   );
   return { ...result, outdir };
+}
+
+/** Each of `fields` is named in exactly one problem line of `stderr`. */
+function expectNamedOnce(stderr: string, fields: readonly string[]) {
+  for (const field of fields) {
+    expect(stderr.split("\n").filter((l) => l.startsWith(`  - ${field}: `))).toHaveLength(1);
+  }
 }
 
 (existsSync(BUNDLE) ? describe : describe.skip)("main.ts (the cdktf app)", () => {
@@ -102,7 +110,7 @@ function runApp(config: unknown) {
     config.identityCenter.permissionSets[0].inlinePolicy.Statement[0].Principal = "*";
     const run = runApp(config);
     expect(run.status).toBe(1);
-    for (const field of [
+    expectNamedOnce(run.stderr, [
       "backend.kmsKeyId",
       "cognito.upstreamProviders[0].name",
       "cognito.upstreamProviders[0].trustEmail",
@@ -112,44 +120,16 @@ function runApp(config: unknown) {
       "cognito.provisioning.enterpriseAttributes.division",
       "cloudflare.accessControlAttributes.Department",
       "identityCenter.permissionSets[0].inlinePolicy.Statement[0].Principal",
-    ]) {
-      expect(run.stderr.split("\n").filter((l) => l.startsWith(`  - ${field}: `))).toHaveLength(1);
-    }
+    ]);
     expect(run.stderr.match(/Invalid config/g)).toHaveLength(1);
     expect(existsSync(run.outdir)).toBe(false);
   });
 
   it("refuses the six mistakes that used to pass synth (issue 20), naming each once, before writing anything", () => {
-    const config = JSON.parse(
-      readFileSync(path.join(ROOT, "__tests__", "fixtures", "config", "rich.json"), "utf8"),
-    );
-    config.identityCenter.permissionSets[1].managedPolicies = ["arn:aws:iam::aws:policy/SecurityAudt"];
-    config.identityCenter.accessControlAttributes.Department = "${path:enterprise.departmnet}";
-    config.cognito.upstreamProviders[1].issuerUrl =
-      "https://accounts.google.com/.well-known/openid-configuration";
-    config.cognito.upstreamProviders[1].scopes = ["email"];
-    config.cognito.iamFederation = {
-      roles: [
-        {
-          name: "audit",
-          managedPolicies: ["arn:aws:iam::aws:policy/SecurityAudit"],
-          requiredGroups: ["Audits"],
-        },
-      ],
-    };
-    config.backend.kmsKeyId = "arn:aws:kms:us-east-1:333333333333:alias/tfstate";
+    const config = richConfigWithSixMistakes();
     const run = runApp(config);
     expect(run.status).toBe(1);
-    for (const field of [
-      "identityCenter.permissionSets[1].managedPolicies[0]",
-      "identityCenter.accessControlAttributes.Department",
-      "cognito.upstreamProviders[1].issuerUrl",
-      "cognito.upstreamProviders[1].scopes",
-      "cognito.iamFederation.roles[0].requiredGroups[0]",
-      "backend.kmsKeyId",
-    ]) {
-      expect(run.stderr.split("\n").filter((l) => l.startsWith(`  - ${field}: `))).toHaveLength(1);
-    }
+    expectNamedOnce(run.stderr, SIX_MISTAKE_FIELDS);
     expect(existsSync(run.outdir)).toBe(false);
   });
 

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { exampleInput, RICH_CONFIG } from "./helpers/stacks";
+import { richConfigWithSixMistakes } from "./helpers/config-mistakes";
 import { tempDir } from "./helpers/temp-dirs";
 
 const ROOT = path.join(__dirname, "..");
@@ -115,22 +116,7 @@ describe("npm run validate (cli/validate.ts)", () => {
   });
 
   it("refuses the mistakes that used to pass (issue 20), each with field, value, expected form and suggestion", () => {
-    const config = JSON.parse(readFileSync(RICH_CONFIG, "utf8"));
-    config.identityCenter.permissionSets[1].managedPolicies = ["arn:aws:iam::aws:policy/SecurityAudt"];
-    config.identityCenter.accessControlAttributes.Department = "${path:enterprise.departmnet}";
-    config.cognito.upstreamProviders[1].issuerUrl =
-      "https://accounts.google.com/.well-known/openid-configuration";
-    config.cognito.upstreamProviders[1].scopes = ["email", "profile"];
-    config.cognito.iamFederation = {
-      roles: [
-        {
-          name: "audit",
-          managedPolicies: ["arn:aws:iam::aws:policy/SecurityAudit"],
-          requiredGroups: ["Audits"],
-        },
-      ],
-    };
-    config.backend.kmsKeyId = "arn:aws:kms:us-east-1:333333333333:alias/tfstate";
+    const config = richConfigWithSixMistakes();
     const file = path.join(dir, "six.json");
     writeFileSync(file, JSON.stringify(config));
     const run = validate([file]);
